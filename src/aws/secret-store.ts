@@ -1,0 +1,119 @@
+/**
+ * The Secrets Manager operations a rotation uses, over an injected SDK v3 client. One method per
+ * operation; every failure is a typed Rotor error. `RotationToken` is passed through and never
+ * logged.
+ */
+import {
+  DescribeSecretCommand,
+  type DescribeSecretCommandOutput,
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+  type SecretsManagerClient,
+  UpdateSecretVersionStageCommand,
+} from '@aws-sdk/client-secrets-manager';
+import { RotorError } from '../engine/errors.ts';
+import { awsErrorName, classifyAwsError } from './errors.ts';
+
+export const AWSCURRENT = 'AWSCURRENT';
+export const AWSPENDING = 'AWSPENDING';
+export const AWSPREVIOUS = 'AWSPREVIOUS';
+
+export interface StoredVersion {
+  versionId: string;
+  secretString: string | undefined;
+  createdDate: Date | undefined;
+}
+
+export class SecretStore {
+  constructor(private readonly client: SecretsManagerClient) {}
+
+  async #send<T>(action: string, secretId: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      if (error instanceof RotorError) throw error;
+      throw classifyAwsError(error, 'Secrets Manager', `${action} on ${secretId}`);
+    }
+  }
+
+  /** `DescribeSecret`. */
+  describe(secretId: string): Promise<DescribeSecretCommandOutput> {
+    return this.#send('DescribeSecret', secretId, () =>
+      this.client.send(new DescribeSecretCommand({ SecretId: secretId })),
+    );
+  }
+
+  /** `GetSecretValue` of a version, by id and/or stage. */
+  async getVersion(secretId: string, select: { versionId?: string; stage?: string }): Promise<StoredVersion> {
+    const output = await this.#send('GetSecretValue', secretId, () =>
+      this.client.send(
+        new GetSecretValueCommand({
+          SecretId: secretId,
+          VersionId: select.versionId,
+          VersionStage: select.stage,
+        }),
+      ),
+    );
+    return {
+      versionId: output.VersionId ?? '',
+      secretString: output.SecretString,
+      createdDate: output.CreatedDate,
+    };
+  }
+
+  /** Like {@link getVersion}, but `undefined` when no such value exists yet (`ResourceNotFoundException`). */
+  async findVersion(
+    secretId: string,
+    select: { versionId?: string; stage?: string },
+  ): Promise<StoredVersion | undefined> {
+    try {
+      return await this.getVersion(secretId, select);
+    } catch (error) {
+      if (error instanceof RotorError && awsErrorName(error.cause) === 'ResourceNotFoundException')
+        return undefined;
+      throw error;
+    }
+  }
+
+  /** `PutSecretValue` of the pending value under `AWSPENDING`, with the rotation's tokens. */
+  async putPending(
+    secretId: string,
+    token: string,
+    secretString: string,
+    rotationToken: string | undefined,
+  ): Promise<void> {
+    await this.#send('PutSecretValue', secretId, () =>
+      this.client.send(
+        new PutSecretValueCommand({
+          SecretId: secretId,
+          ClientRequestToken: token,
+          SecretString: secretString,
+          VersionStages: [AWSPENDING],
+          ...(rotationToken ? { RotationToken: rotationToken } : {}),
+        }),
+      ),
+    );
+  }
+
+  /** The one `UpdateSecretVersionStage` that finishes a rotation: AWSCURRENT from `fromVersionId` to `token`. */
+  async moveCurrent(secretId: string, token: string, fromVersionId: string | undefined): Promise<void> {
+    await this.#send('UpdateSecretVersionStage', secretId, () =>
+      this.client.send(
+        new UpdateSecretVersionStageCommand({
+          SecretId: secretId,
+          VersionStage: AWSCURRENT,
+          MoveToVersionId: token,
+          RemoveFromVersionId: fromVersionId,
+        }),
+      ),
+    );
+  }
+}
+
+/** The version id carrying `stage`, from `VersionIdsToStages`. */
+export function versionWithStage(describe: DescribeSecretCommandOutput, stage: string): string | undefined {
+  for (const [versionId, stages] of Object.entries(describe.VersionIdsToStages ?? {})) {
+    if (stages.includes(stage)) return versionId;
+  }
+  return undefined;
+}

@@ -1,0 +1,83 @@
+/** `rotor local`: the local stack in the foreground, until Ctrl-C. */
+import type { Command } from 'commander';
+import { DEFAULT_PORT, LOCAL_CREDENTIALS, type LocalStack, startLocalStack } from '../../local/stack.ts';
+import { CliError } from '../output.ts';
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^[0-9]{1,5}$/.test(value) || port > 65535)
+    throw new CliError(`Invalid port "${value}"; use 0–65535.`);
+  return port;
+}
+
+export function banner(stack: LocalStack): string {
+  const { endpoint, region } = stack;
+  const lines = [
+    'Rotor local stack is up.',
+    '',
+    `  Secrets Manager endpoint  ${endpoint}  (region ${region}, account ${stack.accountId})`,
+    ...stack.simulators.map((s) => `  ${s.type} simulator  ${s.simulator.baseUrl}  (${s.title})`),
+    '',
+    'Use it from a shell:',
+    `  export AWS_ENDPOINT_URL=${endpoint}`,
+    `  export AWS_ACCESS_KEY_ID=${LOCAL_CREDENTIALS.accessKeyId} AWS_SECRET_ACCESS_KEY=${LOCAL_CREDENTIALS.secretAccessKey} AWS_REGION=${region}`,
+    '',
+    'Try:',
+    `  aws --endpoint-url ${endpoint} secretsmanager list-secrets`,
+    ...stack.demoSecrets.flatMap((name) => [
+      `  aws --endpoint-url ${endpoint} secretsmanager describe-secret --secret-id ${name}`,
+      `  npx rotor rotate ${name}`,
+      `  aws --endpoint-url ${endpoint} secretsmanager list-secret-version-ids --secret-id ${name}`,
+    ]),
+    ...stack.simulators.map(
+      (s) => `  npx rotor simulate ${s.type}   # a standalone simulator, prints its org as JSON`,
+    ),
+    '',
+    'State is kept in memory: it starts fresh each time. Press Ctrl-C to stop.',
+  ];
+  return lines.join('\n');
+}
+
+export function registerLocal(program: Command): void {
+  program
+    .command('local')
+    .description(
+      'Run the local stack: Secrets Manager endpoint, partner simulators and demo secrets, on loopback.',
+    )
+    .option('--port <port>', 'Secrets Manager endpoint port (0 = any free port)', parsePort, DEFAULT_PORT)
+    .option('--simulator-port <port>', 'first partner simulator port (default: endpoint port + 1)', parsePort)
+    .option('--host <host>', 'loopback address to bind', '127.0.0.1')
+    .action(async (options: { port: number; simulatorPort?: number; host: string }) => {
+      if (!/^(127\.\d+\.\d+\.\d+|localhost|::1)$/.test(options.host)) {
+        throw new CliError(
+          `--host must be a loopback address (127.0.0.1, ::1 or localhost), not ${options.host}.`,
+        );
+      }
+      let stack: LocalStack;
+      try {
+        stack = await startLocalStack({
+          host: options.host,
+          port: options.port,
+          simulatorPort: options.simulatorPort,
+        });
+      } catch (error) {
+        if ((error as { code?: string }).code === 'EADDRINUSE') {
+          throw new CliError(
+            `A port is already in use; pick others with --port and --simulator-port. (${(error as Error).message})`,
+          );
+        }
+        throw error;
+      }
+      process.stdout.write(`${banner(stack)}\n`);
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          process.stdout.write('\nStopping the local stack…\n');
+          resolve();
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      await stack.close();
+      process.stdout.write('Stopped.\n');
+    });
+}

@@ -1,0 +1,48 @@
+/** Shared bits of the CLI: its error type and how it reaches a Secrets Manager endpoint. */
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DEFAULT_PORT, DEFAULT_REGION, LOCAL_CREDENTIALS } from '../local/stack.ts';
+
+/** An error the CLI reports as one line, with an exit code. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+export interface EndpointOptions {
+  endpoint?: string;
+  region?: string;
+}
+
+/**
+ * The endpoint the CLI talks to: `--endpoint`, else the SDK's own variables, else the local stack's
+ * default address.
+ */
+export function resolveEndpoint(options: EndpointOptions): { endpoint: string; region: string } {
+  const endpoint =
+    options.endpoint ??
+    process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER ??
+    process.env.AWS_ENDPOINT_URL ??
+    `http://127.0.0.1:${DEFAULT_PORT}`;
+  return { endpoint, region: options.region ?? process.env.AWS_REGION ?? DEFAULT_REGION };
+}
+
+/** True when the endpoint is on this machine (the local stack), where simulators are expected. */
+export function isLoopbackEndpoint(endpoint: string): boolean {
+  const host = new URL(endpoint).hostname;
+  return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
+}
+
+/** A Secrets Manager client for the endpoint; on loopback, the local stack's credentials unless the environment has some. */
+export function secretsManagerFor(endpoint: string, region: string): SecretsManagerClient {
+  const useLocal = isLoopbackEndpoint(endpoint) && !process.env.AWS_ACCESS_KEY_ID;
+  return new SecretsManagerClient({
+    endpoint,
+    region,
+    ...(useLocal ? { credentials: LOCAL_CREDENTIALS } : {}),
+  });
+}

@@ -1,0 +1,82 @@
+/** The secrets of one Region: lookup by name, full ARN or partial ARN, and expiry of deleted secrets. */
+import { randomInt } from 'node:crypto';
+import { InvalidRequestError, ResourceNotFoundError } from './errors.ts';
+import { MARKED_FOR_DELETION, SECRET_NOT_FOUND } from './messages.ts';
+import type { SecretRecord } from './model.ts';
+
+const SUFFIX_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+/** `-` plus the 6 random characters AWS appends to the name in an ARN. */
+const ARN_SUFFIX_LENGTH = 7;
+
+export class SecretStore {
+  private readonly byArn = new Map<string, SecretRecord>();
+  private readonly arnByName = new Map<string, string>();
+
+  constructor(
+    readonly region: string,
+    readonly accountId: string,
+  ) {}
+
+  /** A fresh ARN for `name`: `arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 chars>`. */
+  newArn(name: string): string {
+    for (;;) {
+      let suffix = '';
+      for (let i = 0; i < ARN_SUFFIX_LENGTH - 1; i++)
+        suffix += SUFFIX_ALPHABET[randomInt(SUFFIX_ALPHABET.length)];
+      const arn = `arn:aws:secretsmanager:${this.region}:${this.accountId}:secret:${name}-${suffix}`;
+      if (!this.byArn.has(arn)) return arn;
+    }
+  }
+
+  add(secret: SecretRecord): void {
+    this.byArn.set(secret.arn, secret);
+    this.arnByName.set(secret.name, secret.arn);
+  }
+
+  remove(secret: SecretRecord): void {
+    this.byArn.delete(secret.arn);
+    if (this.arnByName.get(secret.name) === secret.arn) this.arnByName.delete(secret.name);
+  }
+
+  findByName(name: string): SecretRecord | undefined {
+    const arn = this.arnByName.get(name);
+    return arn === undefined ? undefined : this.byArn.get(arn);
+  }
+
+  /** Resolves a name, a full ARN, or a partial ARN (an ARN without the random suffix). */
+  find(secretId: string): SecretRecord | undefined {
+    if (!secretId.startsWith('arn:')) return this.findByName(secretId);
+    const exact = this.byArn.get(secretId);
+    if (exact !== undefined) return exact;
+    for (const secret of this.byArn.values()) {
+      if (secret.arn.slice(0, -ARN_SUFFIX_LENGTH) === secretId) return secret;
+    }
+    return undefined;
+  }
+
+  /** The secret, deleted or not. @throws ResourceNotFoundError */
+  get(secretId: string): SecretRecord {
+    const secret = this.find(secretId);
+    if (secret === undefined) throw new ResourceNotFoundError(SECRET_NOT_FOUND);
+    return secret;
+  }
+
+  /** The secret, which must not be scheduled for deletion. @throws ResourceNotFoundError, InvalidRequestError */
+  getActive(secretId: string): SecretRecord {
+    const secret = this.get(secretId);
+    if (secret.deletedDate !== undefined) throw new InvalidRequestError(MARKED_FOR_DELETION);
+    return secret;
+  }
+
+  all(): SecretRecord[] {
+    return [...this.byArn.values()];
+  }
+
+  /** Removes the secrets whose recovery window has ended (lazily, before each operation). */
+  purgeExpired(now: Date): void {
+    for (const secret of this.byArn.values()) {
+      if (secret.deletedDate !== undefined && secret.deletedDate.getTime() <= now.getTime())
+        this.remove(secret);
+    }
+  }
+}

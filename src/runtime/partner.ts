@@ -1,0 +1,147 @@
+/**
+ * The partner plugin contract (version 1). One manifest object per partner type; the catalog, the
+ * CLI and the docs derive everything from it. The rotator itself is loaded lazily, so a rotation
+ * pulls in only its own partner's code.
+ */
+import type { RotationLogger } from './logger.ts';
+
+/** A JSON Schema object, as stored in `schemas/`. */
+export type JsonSchema = Record<string, unknown>;
+
+/** A partner secret value: the parsed `SecretString` JSON. */
+export type SecretValue = Record<string, unknown>;
+
+/** Partner-defined rotation metadata (`ExternalSecretRotationMetadata` / `rotor:meta:*` tags). */
+export type RotationMetadata = Record<string, string | undefined>;
+
+/** What every hook receives besides its request. */
+export interface HookContext<M extends RotationMetadata = RotationMetadata> {
+  /** ARN of the secret being rotated. */
+  readonly secretId: string;
+  /** The rotation's `ClientRequestToken`: the id of the pending version. Not sensitive. */
+  readonly token: string;
+  readonly metadata: M;
+  /** When the previous rotation finished (`LastRotatedDate`), if the store knows. */
+  readonly lastRotatedAt: Date | undefined;
+  /** How long a rotated-out credential must keep working before it may be revoked. */
+  readonly gracePeriodSeconds: number;
+  /** Loopback partner URLs are accepted only when this is on (tests and the local stack). */
+  readonly simulatorMode: boolean;
+  readonly log: RotationLogger;
+  now(): Date;
+  /**
+   * Reads the `AWSCURRENT` value of another secret through the same store and role, e.g. the
+   * admin credential named by `adminSecretArn`. Throws a typed error when it cannot.
+   */
+  readSecret(secretId: string): Promise<SecretValue>;
+}
+
+export interface CreateRequest<S> {
+  readonly current: S;
+}
+export interface CreateResponse<S> {
+  /** The new credential, to be stored as `AWSPENDING`. */
+  readonly pending: S;
+}
+export interface PendingRequest<S> {
+  readonly current: S;
+  readonly pending: S;
+}
+export interface TestRequest<S> {
+  readonly pending: S;
+}
+export interface RevokeRequest<S> {
+  /** The credential rotated out (under `AWSPREVIOUS`). */
+  readonly previous: S;
+  /** The credential under `AWSCURRENT`: must never be revoked. */
+  readonly current: S;
+}
+export interface RevokeResponse {
+  /** False when there was nothing left to revoke (already gone counts as done). */
+  readonly revoked: boolean;
+}
+
+/**
+ * The hooks a partner implements. Each is idempotent for the same token: it may run any number of
+ * times and must converge on the same end state, minting at most one credential per token.
+ */
+export interface PartnerRotatorV1<
+  S extends SecretValue = SecretValue,
+  M extends RotationMetadata = RotationMetadata,
+> {
+  /** Mint (or adopt the one already minted for this token) a new credential at the source. */
+  create(request: CreateRequest<S>, context: HookContext<M>): Promise<CreateResponse<S>>;
+  /** Undo `create` when the pending value could not be stored; must tolerate "already gone". */
+  discard(request: PendingRequest<S>, context: HookContext<M>): Promise<void>;
+  /** Make the source accept the pending credential (a no-op where `create` already did). */
+  set(request: PendingRequest<S>, context: HookContext<M>): Promise<void>;
+  /** Authenticate with the pending credential; throw a typed error when it does not work. */
+  test(request: TestRequest<S>, context: HookContext<M>): Promise<void>;
+  /** Make the pending credential the primary one at the source, before `AWSCURRENT` moves. */
+  promote(request: PendingRequest<S>, context: HookContext<M>): Promise<void>;
+  /** Revoke the rotated-out credential once its grace period is over. */
+  revoke(request: RevokeRequest<S>, context: HookContext<M>): Promise<RevokeResponse>;
+}
+
+/** A running partner simulator: an HTTP server on loopback that follows the partner's API. */
+export interface RunningSimulator {
+  readonly baseUrl: string;
+  /** What a user needs to create a secret against it (printed by `rotor simulate`). */
+  readonly seed: object;
+  close(): Promise<void>;
+}
+
+/** Egress rules: allowed host patterns, and which secret fields hold the URLs the plugin calls. */
+export interface EgressRules<S> {
+  /** Exact host names or `*.suffix` patterns. */
+  readonly allowedHosts: readonly string[];
+  /** The URLs a rotation of this secret reaches, with the field each comes from. */
+  targets(secret: S): { field: string; url: string }[];
+}
+
+/** The manifest of one partner type. */
+export interface PartnerManifest<
+  S extends SecretValue = SecretValue,
+  M extends RotationMetadata = RotationMetadata,
+> {
+  /** The MES `Type` string, e.g. `SalesforceClientSecret`. */
+  readonly type: string;
+  /** Semver of the plugin. */
+  readonly version: string;
+  readonly title: string;
+  /** One sentence: what credential this rotates. */
+  readonly description: string;
+  readonly docsUrl: string;
+  readonly secretSchema: JsonSchema;
+  readonly metadataSchema: JsonSchema;
+  /** What the plugin may reach, checked by the runtime before any hook runs (I8). */
+  readonly egress: EgressRules<S>;
+  /** Most credentials that may be live at the source at once (I4). */
+  readonly maxLiveCredentials: number;
+  /** Value fields that hold secrets: masked in forms, never logged. */
+  readonly sensitiveFields: readonly (keyof S & string)[];
+  /** Loads the rotator on first use. */
+  loadRotator(): Promise<PartnerRotatorV1<S, M>>;
+  /** Starts the partner's simulator. */
+  startSimulator(options: { port?: number }): Promise<RunningSimulator>;
+  /** A ready-to-rotate secret against a running simulator (the local stack's demo secret). */
+  demoSecret?(seed: object): { value: S; metadata: Record<string, string> };
+}
+
+/**
+ * Declares a partner. Returns the manifest unchanged; exists for type inference and as the one
+ * place a plugin is declared.
+ *
+ * @example
+ * ```ts
+ * export default definePartner({
+ *   type: 'ExampleApiKey', version: '1.0.0', title: 'Example API key', ...
+ *   loadRotator: async () => (await import('./rotator.ts')).rotator,
+ * });
+ * ```
+ */
+export function definePartner<S extends SecretValue, M extends RotationMetadata>(
+  manifest: PartnerManifest<S, M>,
+): PartnerManifest<S, M> {
+  return manifest;
+}

@@ -1,0 +1,356 @@
+/**
+ * The engine rotating a Salesforce secret stored in the local Secrets Manager endpoint against the
+ * Salesforce simulator, over HTTP with the real SDK and jsforce.
+ */
+import { GetSecretValueCommand, PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import manifest from '../../partners/salesforce/manifest.ts';
+import { DEFAULT_GRACE_PERIOD_SECONDS } from '../../src/engine/engine.ts';
+import {
+  CredentialRejectedError,
+  InvalidConfigurationError,
+  PermissionDeniedError,
+  RotorError,
+} from '../../src/engine/errors.ts';
+import { ROTATION_STEPS } from '../../src/engine/event.ts';
+import {
+  type Bench,
+  createSalesforceSecret,
+  rotate,
+  snapshot,
+  startBench,
+  startRotation,
+  stepEvent,
+  valueAt,
+} from '../support/harness.ts';
+
+let bench: Bench;
+
+beforeAll(async () => {
+  bench = await startBench();
+});
+afterAll(async () => {
+  await bench.close();
+});
+afterEach(() => {
+  bench.sim.clearFaults();
+  bench.sim.setRestSecretAccess(true);
+  bench.sim.setUserPermissions(true);
+});
+
+let apps = 0;
+const appIds = new Map<string, string>();
+function appIdOf(arn: string): string {
+  return appIds.get(arn) ?? '';
+}
+
+/** A secret for a new External Client App of the simulated org, so every test starts clean. */
+async function freshSecret(metadata?: Record<string, string>): Promise<string> {
+  apps += 1;
+  const app = bench.sim.addApp(`RotorTestApp${apps}`);
+  const arn = await createSalesforceSecret(bench, {
+    value: { ...app, baseUri: bench.sim.seed.baseUri },
+    metadata,
+  });
+  appIds.set(arn, app.appId);
+  return arn;
+}
+
+describe('Partner: SalesforceClientSecret (engine over HTTP)', () => {
+  it('rotates end to end: the new pair under AWSCURRENT authenticates, the old one under AWSPREVIOUS too', async () => {
+    // Prepare
+    const arn = await freshSecret();
+    const before = await valueAt(bench, arn, 'AWSCURRENT');
+
+    // Act
+    const token = await rotate(bench, arn);
+
+    // Assess
+    const current = await valueAt(bench, arn, 'AWSCURRENT');
+    const previous = await valueAt(bench, arn, 'AWSPREVIOUS');
+    expect(current.consumerKey).not.toBe(before.consumerKey);
+    expect(current.consumerSecret).not.toBe(before.consumerSecret);
+    expect(previous).toEqual(before);
+    expect(bench.sim.authenticates(current.consumerKey!, current.consumerSecret!)).toBe(true);
+    expect(bench.sim.authenticates(previous.consumerKey!, previous.consumerSecret!)).toBe(true);
+    const snap = await snapshot(bench, arn);
+    expect(snap.stages?.[token]).toEqual(['AWSCURRENT']);
+    expect(bench.sim.liveCredentials(appIdOf(arn)).length).toBeLessThanOrEqual(manifest.maxLiveCredentials);
+  });
+
+  it('changes nothing when each step is re-run, and mints one staged set per token (I3)', async () => {
+    // Prepare
+    const arn = await freshSecret();
+    const token = await startRotation(bench, arn);
+    bench.sim.clearRequests();
+
+    // Act
+    const afterEachStep: Awaited<ReturnType<typeof snapshot>>[] = [];
+    for (const step of ROTATION_STEPS) {
+      await bench.engine.run(stepEvent(arn, token, step));
+      const once = await snapshot(bench, arn);
+      await bench.engine.run(stepEvent(arn, token, step));
+      afterEachStep.push(once, await snapshot(bench, arn));
+    }
+    const finished = await snapshot(bench, arn);
+    for (const step of ROTATION_STEPS) await bench.engine.run(stepEvent(arn, token, step));
+
+    // Assess
+    for (let i = 0; i < afterEachStep.length; i += 2) expect(afterEachStep[i + 1]).toEqual(afterEachStep[i]);
+    expect(await snapshot(bench, arn)).toEqual(finished);
+    const posts = bench.sim.requests().filter((r) => r.method === 'POST' && r.path.endsWith('/staged'));
+    expect(posts).toHaveLength(1);
+    expect(finished.stages?.[token]).toEqual(['AWSCURRENT']);
+  });
+
+  it('reuses the staged set minted before a crash instead of minting a second (I3, I4)', async () => {
+    // Prepare: the create hook ran (a staged set exists) but the process died before PutSecretValue.
+    const arn = await freshSecret();
+    const token = await startRotation(bench, arn);
+    const rotator = await manifest.loadRotator();
+    const current = await valueAt(bench, arn, 'AWSCURRENT');
+    const { pending: minted } = await rotator.create(
+      { current: current as never },
+      {
+        secretId: arn,
+        token,
+        metadata: { apiVersion: bench.sim.seed.apiVersion },
+        lastRotatedAt: undefined,
+        gracePeriodSeconds: DEFAULT_GRACE_PERIOD_SECONDS,
+        simulatorMode: true,
+        log: { debug() {}, info() {}, warn() {}, error() {} },
+        now: () => new Date(),
+        readSecret: async () => ({}),
+      },
+    );
+    bench.sim.clearRequests();
+
+    // Act
+    await bench.engine.run(stepEvent(arn, token, 'createSecret'));
+
+    // Assess
+    const pending = await valueAt(bench, arn, 'AWSPENDING');
+    expect(pending.consumerKey).toBe(minted.consumerKey);
+    expect(
+      bench.sim.requests().filter((r) => r.method === 'POST' && r.path.endsWith('/staged')),
+    ).toHaveLength(0);
+    for (const step of ROTATION_STEPS.slice(1)) await bench.engine.run(stepEvent(arn, token, step));
+    expect((await valueAt(bench, arn, 'AWSCURRENT')).consumerKey).toBe(minted.consumerKey);
+  });
+
+  it('discards the minted set when the store write fails, leaving no orphan (I4)', async () => {
+    // Prepare
+    const arn = await freshSecret();
+    const token = await startRotation(bench, arn);
+    const liveBefore = bench.sim.liveCredentials(appIdOf(arn)).length;
+    let failed = false;
+    const middleware = bench.sm.middlewareStack;
+    middleware.add(
+      (next, context) => async (args) => {
+        if (!failed && context.commandName === PutSecretValueCommand.name) {
+          failed = true;
+          throw Object.assign(new Error('Service unavailable'), {
+            name: 'InternalServiceError',
+            $fault: 'server',
+          });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'failOnePut' },
+    );
+
+    // Act
+    const error = await bench.engine.run(stepEvent(arn, token, 'createSecret')).catch((e: unknown) => e);
+    middleware.remove('failOnePut');
+
+    // Assess
+    expect(error).toBeInstanceOf(RotorError);
+    expect((error as RotorError).category).toBe('partner-unavailable');
+    expect(bench.sim.liveCredentials(appIdOf(arn))).toHaveLength(liveBefore);
+    await expect(
+      bench.sm.send(
+        new GetSecretValueCommand({ SecretId: arn, VersionId: token, VersionStage: 'AWSPENDING' }),
+      ),
+    ).rejects.toThrow(/can't find/);
+    // The retried rotation completes.
+    for (const step of ROTATION_STEPS) await bench.engine.run(stepEvent(arn, token, step));
+    expect((await snapshot(bench, arn)).stages?.[token]).toEqual(['AWSCURRENT']);
+  });
+
+  it('rotates with an admin secret: the admin pair performs the calls and is left alone', async () => {
+    // Prepare
+    const seed = bench.sim.seed;
+    const adminArn = await createSalesforceSecret(bench, {
+      value: { ...seed.admin, baseUri: seed.baseUri },
+      name: `sf/admin-${Date.now()}`,
+    });
+    const arn = await freshSecret({ apiVersion: seed.apiVersion, adminSecretArn: adminArn });
+    const before = await valueAt(bench, arn, 'AWSCURRENT');
+
+    // Act
+    await rotate(bench, arn);
+
+    // Assess
+    const current = await valueAt(bench, arn, 'AWSCURRENT');
+    expect(current.consumerKey).not.toBe(before.consumerKey);
+    expect(bench.sim.authenticates(current.consumerKey!, current.consumerSecret!)).toBe(true);
+    expect(bench.sim.authenticates(seed.admin.consumerKey, seed.admin.consumerSecret)).toBe(true);
+    expect(await valueAt(bench, adminArn, 'AWSCURRENT')).toMatchObject({
+      consumerKey: seed.admin.consumerKey,
+    });
+  });
+
+  it('re-authenticates when the session expires mid-rotation (401)', async () => {
+    // Prepare
+    const arn = await freshSecret();
+    const token = await startRotation(bench, arn);
+    await bench.engine.run(stepEvent(arn, token, 'createSecret'));
+    bench.sim.expireAllTokens();
+
+    // Act
+    for (const step of ROTATION_STEPS.slice(1)) await bench.engine.run(stepEvent(arn, token, step));
+
+    // Assess
+    expect((await snapshot(bench, arn)).stages?.[token]).toEqual(['AWSCURRENT']);
+  });
+
+  it('revokes the old pair only after the grace period, never the current one (I5)', async () => {
+    // Prepare
+    const arn = await freshSecret();
+    await rotate(bench, arn);
+    const previous = await valueAt(bench, arn, 'AWSPREVIOUS');
+    const current = await valueAt(bench, arn, 'AWSCURRENT');
+
+    // Act
+    const early = await bench.engine.revokePrevious(arn);
+    bench.advance((DEFAULT_GRACE_PERIOD_SECONDS + 1) * 1000);
+    const late = await bench.engine.revokePrevious(arn);
+    const again = await bench.engine.revokePrevious(arn);
+
+    // Assess
+    expect(early.reason).toBe('grace-period');
+    expect(late).toEqual({ revoked: true, reason: 'revoked' });
+    expect(again.revoked).toBe(false);
+    expect(bench.sim.authenticates(previous.consumerKey!, previous.consumerSecret!)).toBe(false);
+    expect(bench.sim.authenticates(current.consumerKey!, current.consumerSecret!)).toBe(true);
+  });
+
+  it('makes room in the staged slot on the next rotation once the grace period is over', async () => {
+    // Prepare
+    const arn = await freshSecret();
+    await rotate(bench, arn);
+    const first = await valueAt(bench, arn, 'AWSPREVIOUS');
+
+    // Act: too early (the slot still holds the previous pair), then re-driven after the grace period
+    const token = await startRotation(bench, arn);
+    const tooEarly = await bench.engine.run(stepEvent(arn, token, 'createSecret')).catch((e: unknown) => e);
+    bench.advance((DEFAULT_GRACE_PERIOD_SECONDS + 1) * 1000);
+    for (const step of ROTATION_STEPS) await bench.engine.run(stepEvent(arn, token, step));
+
+    // Assess
+    expect(tooEarly).toBeInstanceOf(RotorError);
+    expect((tooEarly as RotorError).category).toBe('conflict');
+    expect((tooEarly as Error).message).toMatch(/grace period/);
+    expect((await snapshot(bench, arn)).stages?.[token]).toEqual(['AWSCURRENT']);
+    expect(bench.sim.authenticates(first.consumerKey!, first.consumerSecret!)).toBe(false);
+  });
+
+  describe('failures are typed and change nothing', () => {
+    async function expectUnchanged(arn: string, run: () => Promise<unknown>) {
+      const before = await snapshot(bench, arn);
+      const error = await run().catch((e: unknown) => e);
+      expect(await snapshot(bench, arn)).toEqual(before);
+      return error;
+    }
+
+    it('403: REST access to consumer secrets switched off → permission-denied', async () => {
+      // Prepare
+      const arn = await freshSecret();
+      const token = await startRotation(bench, arn);
+      bench.sim.setRestSecretAccess(false);
+
+      // Act
+      const error = await expectUnchanged(arn, () => bench.engine.run(stepEvent(arn, token, 'createSecret')));
+
+      // Assess
+      expect(error).toBeInstanceOf(PermissionDeniedError);
+      expect((error as Error).message).toMatch(/Allow access to External Client App consumer secrets/);
+    });
+
+    it('401: a wrong consumer secret → credential-rejected', async () => {
+      // Prepare
+      const app = bench.sim.addApp(`RotorTestApp${++apps}`);
+      const arn = await createSalesforceSecret(bench, {
+        value: { ...app, consumerSecret: 'WRONGSECRET0000000000', baseUri: bench.sim.seed.baseUri },
+      });
+      const token = await startRotation(bench, arn);
+
+      // Act
+      const error = await expectUnchanged(arn, () => bench.engine.run(stepEvent(arn, token, 'createSecret')));
+
+      // Assess
+      expect(error).toBeInstanceOf(CredentialRejectedError);
+      expect((error as Error).message).not.toContain('WRONGSECRET0000000000');
+    });
+
+    it.each([
+      ['a non-Salesforce host', 'https://login.evil.example.com'],
+      ['plain http', 'http://acme.my.salesforce.com'],
+      ['the metadata service', 'https://169.254.169.254'],
+    ])('bad baseUri (%s) → invalid-configuration before any request', async (_name, baseUri) => {
+      // Prepare
+      const seed = bench.sim.seed;
+      const arn = await createSalesforceSecret(bench, {
+        value: {
+          consumerKey: seed.consumerKey,
+          consumerSecret: 'x'.repeat(20),
+          baseUri,
+          appId: seed.appId,
+          consumerId: seed.consumerId,
+        },
+      });
+      const token = await startRotation(bench, arn);
+      bench.sim.clearRequests();
+
+      // Act
+      const error = await expectUnchanged(arn, () => bench.engine.run(stepEvent(arn, token, 'createSecret')));
+
+      // Assess
+      expect(error).toBeInstanceOf(InvalidConfigurationError);
+      expect((error as InvalidConfigurationError).field).toBe('baseUri');
+      expect(bench.sim.requests()).toHaveLength(0);
+    });
+
+    it('the simulator URL is refused when simulator mode is off', async () => {
+      // Prepare
+      const strict = await startBench({ simulatorMode: false });
+      try {
+        const arn = await createSalesforceSecret(strict);
+        const token = await startRotation(strict, arn);
+
+        // Act
+        const error = await strict.engine.run(stepEvent(arn, token, 'createSecret')).catch((e: unknown) => e);
+
+        // Assess
+        expect(error).toBeInstanceOf(InvalidConfigurationError);
+        expect((error as Error).message).toMatch(/simulator mode/);
+        expect(strict.sim.requests()).toHaveLength(0);
+      } finally {
+        await strict.close();
+      }
+    });
+
+    it('an apiVersion below v65.0 → invalid-configuration', async () => {
+      // Prepare
+      const arn = await freshSecret({ apiVersion: 'v64.0' });
+      const token = await startRotation(bench, arn);
+
+      // Act
+      const error = await expectUnchanged(arn, () => bench.engine.run(stepEvent(arn, token, 'createSecret')));
+
+      // Assess
+      expect(error).toBeInstanceOf(InvalidConfigurationError);
+      expect((error as Error).message).toMatch(/apiVersion/);
+    });
+  });
+});
