@@ -61,6 +61,15 @@ export interface RevokeResponse {
   readonly revoked: boolean;
 }
 
+/** One check of a preflight (a dry run with no side effects). */
+export interface PreflightCheck {
+  /** Short id, e.g. `authenticate`, `permissions`, `slot`. */
+  readonly name: string;
+  readonly ok: boolean;
+  /** What was found; on failure, what to fix. Never a secret value. */
+  readonly detail: string;
+}
+
 /**
  * The hooks a partner implements. Each is idempotent for the same token: it may run any number of
  * times and must converge on the same end state, minting at most one credential per token.
@@ -81,6 +90,11 @@ export interface PartnerRotatorV1<
   promote(request: PendingRequest<S>, context: HookContext<M>): Promise<void>;
   /** Revoke the rotated-out credential once its grace period is over. */
   revoke(request: RevokeRequest<S>, context: HookContext<M>): Promise<RevokeResponse>;
+  /**
+   * Optional dry run: authenticate with the current (or admin) credential and check the
+   * permissions a rotation needs, changing nothing at the source.
+   */
+  preflight?(request: CreateRequest<S>, context: HookContext<M>): Promise<PreflightCheck[]>;
 }
 
 /** A running partner simulator: an HTTP server on loopback that follows the partner's API. */
