@@ -33,6 +33,8 @@ export interface RotationEngineOptions {
   now?: () => Date;
   /** Accept loopback partner URLs (simulators). Off in production. */
   simulatorMode?: boolean;
+  /** In simulator mode: partner type → simulator base URL, for partners whose value holds no URL. */
+  simulatorUrls?: Readonly<Record<string, string>>;
   defaultGracePeriodSeconds?: number;
 }
 
@@ -79,6 +81,7 @@ export class RotationEngine {
   readonly #events: RotorEventSink;
   readonly #now: () => Date;
   readonly #simulatorMode: boolean;
+  readonly #simulatorUrls: Readonly<Record<string, string>>;
   readonly #defaultGracePeriodSeconds: number;
 
   constructor(options: RotationEngineOptions) {
@@ -88,6 +91,7 @@ export class RotationEngine {
     this.#events = options.events ?? noEvents;
     this.#now = options.now ?? (() => new Date());
     this.#simulatorMode = options.simulatorMode ?? false;
+    this.#simulatorUrls = options.simulatorUrls ?? {};
     this.#defaultGracePeriodSeconds = options.defaultGracePeriodSeconds ?? DEFAULT_GRACE_PERIOD_SECONDS;
   }
 
@@ -207,6 +211,7 @@ export class RotationEngine {
       lastRotatedAt: describe.LastRotatedDate,
       gracePeriodSeconds: config.gracePeriodSeconds ?? this.#defaultGracePeriodSeconds,
       simulatorMode: this.#simulatorMode,
+      simulatorUrl: this.#simulatorMode ? this.#simulatorUrls[manifest.type] : undefined,
       log: scopedLogger(log, { partnerType: manifest.type, step }),
       now: this.#now,
       readSecret: async (otherId) => {

@@ -7,7 +7,8 @@
  * - `ROTOR_CUSTOMER_ROLE_NAME`: role to assume in a secret's account when it is not this one;
  * - `ROTOR_EXTERNAL_ID`: the ExternalId that role's trust policy requires;
  * - `ROTOR_GRACE_PERIOD_SECONDS`: default grace period before revoking a rotated-out credential;
- * - `ROTOR_SIMULATOR_MODE=true`: accept loopback partner URLs (local stack and tests only).
+ * - `ROTOR_SIMULATOR_MODE=true`: accept loopback partner URLs (local stack and tests only);
+ * - `ROTOR_SIMULATOR_URLS`: in simulator mode, JSON `{ "<Type>": "<simulator base URL>" }`.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -40,6 +41,22 @@ export function powertoolsLogger(logger: Logger): RotationLogger {
     warn: (message, attributes) => logger.warn(message, { ...attributes }),
     error: (message, attributes) => logger.error(message, { ...attributes }),
   };
+}
+
+function simulatorUrlsFrom(env: NodeJS.ProcessEnv): Record<string, string> | undefined {
+  const raw = env.ROTOR_SIMULATOR_URLS;
+  if (!raw) return undefined;
+  try {
+    const parsed = JSON.parse(raw) as unknown;
+    if (parsed && typeof parsed === 'object' && Object.values(parsed).every((v) => typeof v === 'string')) {
+      return parsed as Record<string, string>;
+    }
+  } catch {
+    // reported below
+  }
+  throw new InvalidConfigurationError('ROTOR_SIMULATOR_URLS must be a JSON object of partner type to URL.', {
+    field: 'ROTOR_SIMULATOR_URLS',
+  });
 }
 
 function gracePeriodFrom(env: NodeJS.ProcessEnv): number | undefined {
@@ -80,6 +97,7 @@ export function createRotationHandler(options: RotationHandlerOptions = {}) {
       events: options.events,
       now: options.now,
       simulatorMode: env.ROTOR_SIMULATOR_MODE === 'true',
+      simulatorUrls: simulatorUrlsFrom(env),
       defaultGracePeriodSeconds: gracePeriodFrom(env),
     });
     await engine.run(event);

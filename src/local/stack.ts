@@ -149,7 +149,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         region,
         credentials: LOCAL_CREDENTIALS,
       }),
-      env: { ROTOR_SIMULATOR_MODE: 'true' },
+      env: {
+        ROTOR_SIMULATOR_MODE: 'true',
+        ROTOR_SIMULATOR_URLS: JSON.stringify(
+          Object.fromEntries(simulators.map((s) => [s.type, s.simulator.baseUrl])),
+        ),
+      },
       logger: options.logger ?? silentLogger,
     });
     runner = new RotationRunner(rotate, `arn:aws:lambda:${region}:${accountId}:function:rotor-rotation`);

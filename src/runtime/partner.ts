@@ -27,6 +27,11 @@ export interface HookContext<M extends RotationMetadata = RotationMetadata> {
   readonly gracePeriodSeconds: number;
   /** Loopback partner URLs are accepted only when this is on (tests and the local stack). */
   readonly simulatorMode: boolean;
+  /**
+   * In simulator mode, the base URL of this partner's simulator, for partners whose secret holds
+   * no URL (e.g. an account name the real host is derived from). Undefined otherwise.
+   */
+  readonly simulatorUrl: string | undefined;
   readonly log: RotationLogger;
   now(): Date;
   /**
@@ -97,11 +102,28 @@ export interface PartnerRotatorV1<
   preflight?(request: CreateRequest<S>, context: HookContext<M>): Promise<PreflightCheck[]>;
 }
 
+/**
+ * What the shared conformance suite (and other partner-agnostic tests) may ask of a running
+ * simulator. Tests only: a rotator never sees it.
+ */
+export interface SimulatorProbe<S extends SecretValue = SecretValue> {
+  /** Creates a fresh account or app at the simulator and returns a ready-to-rotate secret for it. */
+  freshSecret(): Promise<{ value: S; metadata: Record<string, string> }>;
+  /** Whether this credential authenticates at the simulator right now. */
+  authenticates(value: S): Promise<boolean>;
+  /** How many credentials are live for the account or app `value` belongs to. */
+  liveCredentials(value: S): Promise<number>;
+  /** Moves the simulator's clock forward (credential expiry). */
+  advanceTime(ms: number): void;
+}
+
 /** A running partner simulator: an HTTP server on loopback that follows the partner's API. */
 export interface RunningSimulator {
   readonly baseUrl: string;
   /** What a user needs to create a secret against it (printed by `rotor simulate`). */
   readonly seed: object;
+  /** Test access to the simulator's state, for the conformance suite. */
+  readonly probe: SimulatorProbe;
   close(): Promise<void>;
 }
 

@@ -118,6 +118,7 @@ describe('Partner: SalesforceClientSecret (engine over HTTP)', () => {
         lastRotatedAt: undefined,
         gracePeriodSeconds: DEFAULT_GRACE_PERIOD_SECONDS,
         simulatorMode: true,
+        simulatorUrl: undefined,
         log: { debug() {}, info() {}, warn() {}, error() {} },
         now: () => new Date(),
         readSecret: async () => ({}),

@@ -17,6 +17,7 @@
  * await sim.close();
  * ```
  */
+import type { SimulatorProbe } from '../../../src/runtime/partner.ts';
 import {
   DEFAULT_BEHAVIOUR,
   type OAuthErrorSpec,
@@ -29,6 +30,7 @@ import { FaultRegistry, faultReply, type SimulatorFault } from './faults.ts';
 import { notFound, type Reply, type SimRequest } from './http.ts';
 import { IdFactory, matchesId, RandomSource } from './ids.ts';
 import { handleOAuth } from './oauth-routes.ts';
+import { salesforceProbe } from './probe.ts';
 import { handleData } from './rest-routes.ts';
 import { type RequestLogEntry, SimulatorServer } from './server.ts';
 import { type ExternalClientApp, OrgState } from './state.ts';
@@ -79,6 +81,8 @@ export interface LiveCredential {
 export class SalesforceSimulator {
   readonly baseUrl: string;
   readonly seed: SalesforceSeed;
+  /** Partner-agnostic test access, for the conformance suite. */
+  readonly probe: SimulatorProbe;
   readonly #server: SimulatorServer;
   readonly #state: OrgState;
   readonly #clock: SimulatorClock;
@@ -100,6 +104,7 @@ export class SalesforceSimulator {
     this.#settings = parts.settings;
     this.baseUrl = parts.server.baseUrl;
     this.seed = parts.seed;
+    this.probe = salesforceProbe(this) as unknown as SimulatorProbe;
   }
 
   /** Starts the server on loopback with an org holding the app to rotate and an admin app. */
