@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { RotorError } from '../engine/errors.ts';
 import { awsErrorName, classifyAwsError } from './errors.ts';
+import type { VersionCache } from './version-cache.ts';
 
 export const AWSCURRENT = 'AWSCURRENT';
 export const AWSPENDING = 'AWSPENDING';
@@ -25,7 +26,14 @@ export interface StoredVersion {
 }
 
 export class SecretStore {
-  constructor(private readonly client: SecretsManagerClient) {}
+  /**
+   * @param cache - optional cache of immutable versions by id; reads that name a version id are
+   * served from it, and values this store writes are added to it.
+   */
+  constructor(
+    private readonly client: SecretsManagerClient,
+    private readonly cache?: VersionCache,
+  ) {}
 
   async #send<T>(action: string, secretId: string, call: () => Promise<T>): Promise<T> {
     try {
@@ -43,8 +51,16 @@ export class SecretStore {
     );
   }
 
-  /** `GetSecretValue` of a version, by id and/or stage. */
+  /**
+   * `GetSecretValue` of a version, by id and/or stage. With a version id and a cache, a cached
+   * value is returned without a call: the caller has just checked (DescribeSecret) that the
+   * version carries the stage.
+   */
   async getVersion(secretId: string, select: { versionId?: string; stage?: string }): Promise<StoredVersion> {
+    const cached = select.versionId ? this.cache?.get(secretId, select.versionId) : undefined;
+    if (cached !== undefined && select.versionId) {
+      return { versionId: select.versionId, secretString: cached, createdDate: undefined };
+    }
     const output = await this.#send('GetSecretValue', secretId, () =>
       this.client.send(
         new GetSecretValueCommand({
@@ -54,6 +70,9 @@ export class SecretStore {
         }),
       ),
     );
+    if (output.VersionId && output.SecretString !== undefined) {
+      this.cache?.set(secretId, output.VersionId, output.SecretString);
+    }
     return {
       versionId: output.VersionId ?? '',
       secretString: output.SecretString,
@@ -93,6 +112,7 @@ export class SecretStore {
         }),
       ),
     );
+    this.cache?.set(secretId, token, secretString);
   }
 
   /** The one `UpdateSecretVersionStage` that finishes a rotation: AWSCURRENT from `fromVersionId` to `token`. */

@@ -7,7 +7,8 @@
 import type { DescribeSecretCommandOutput } from '@aws-sdk/client-secrets-manager';
 import { resolvePartnerConfig } from '../aws/resolver.ts';
 import type { SecretsManagerClients } from '../aws/roles.ts';
-import { AWSCURRENT, AWSPENDING, AWSPREVIOUS, SecretStore } from '../aws/secret-store.ts';
+import { AWSCURRENT, AWSPENDING, AWSPREVIOUS, SecretStore, versionWithStage } from '../aws/secret-store.ts';
+import { VersionCache } from '../aws/version-cache.ts';
 import { type AnyPartnerManifest, PartnerCatalog } from '../runtime/catalog.ts';
 import { assertEgressAllowed } from '../runtime/egress.ts';
 import { type LogAttributes, type RotationLogger, silentLogger } from '../runtime/logger.ts';
@@ -36,6 +37,8 @@ export interface RotationEngineOptions {
   /** In simulator mode: partner type → simulator base URL, for partners whose value holds no URL. */
   simulatorUrls?: Readonly<Record<string, string>>;
   defaultGracePeriodSeconds?: number;
+  /** Immutable secret versions by id, reused across the steps of a rotation (default: a small in-memory cache). */
+  versionCache?: VersionCache;
 }
 
 /** What {@link RotationEngine.revokePrevious} did. */
@@ -51,6 +54,8 @@ interface Prepared {
   arn: string;
   store: SecretStore;
   describe: DescribeSecretCommandOutput;
+  /** The version under AWSCURRENT, from DescribeSecret. */
+  currentVersionId: string | undefined;
   manifest: AnyPartnerManifest;
   rotator: PartnerRotatorV1;
   context: HookContext;
@@ -83,6 +88,7 @@ export class RotationEngine {
   readonly #simulatorMode: boolean;
   readonly #simulatorUrls: Readonly<Record<string, string>>;
   readonly #defaultGracePeriodSeconds: number;
+  readonly #versionCache: VersionCache;
 
   constructor(options: RotationEngineOptions) {
     this.#clients = options.clients;
@@ -93,6 +99,7 @@ export class RotationEngine {
     this.#simulatorMode = options.simulatorMode ?? false;
     this.#simulatorUrls = options.simulatorUrls ?? {};
     this.#defaultGracePeriodSeconds = options.defaultGracePeriodSeconds ?? DEFAULT_GRACE_PERIOD_SECONDS;
+    this.#versionCache = options.versionCache ?? new VersionCache();
   }
 
   /**
@@ -116,7 +123,7 @@ export class RotationEngine {
       log = scopedLogger(this.#logger, { secretId, step, tokenHash: tokenHash(token) });
       log.info('Rotation step started');
 
-      const store = new SecretStore(await this.#clients.forSecret(secretId));
+      const store = new SecretStore(await this.#clients.forSecret(secretId), this.#versionCache);
       const describe = await store.describe(secretId);
       const arn = describe.ARN ?? secretId;
       if (!this.#preChecksPass(describe, arn, token, log)) return;
@@ -222,7 +229,8 @@ export class RotationEngine {
         return value;
       },
     };
-    return { arn, store, describe, manifest, rotator, context };
+    const currentVersionId = versionWithStage(describe, AWSCURRENT);
+    return { arn, store, describe, currentVersionId, manifest, rotator, context };
   }
 
   /** Reads a version's value and checks it: schema and egress, before any hook sees it. */
@@ -231,6 +239,9 @@ export class RotationEngine {
     select: { versionId?: string; stage: string },
     redactor: Redactor,
   ): Promise<SecretValue> {
+    // AWSCURRENT is read by its version id (from DescribeSecret) so a cached copy can serve it.
+    if (select.stage === AWSCURRENT && !select.versionId)
+      select = { ...select, versionId: prepared.currentVersionId };
     const version = await prepared.store.getVersion(prepared.arn, select);
     return this.#checkValue(prepared.manifest, version.secretString, `${select.stage} value`, redactor);
   }
@@ -293,7 +304,7 @@ export class RotationEngine {
         const current = await this.#readValue(prepared, { stage: AWSCURRENT }, redactor);
         const pending = await this.#readValue(prepared, pendingSelect, redactor);
         await rotator.promote({ current, pending }, context);
-        await store.moveCurrent(arn, token, currentVersionId);
+        await store.moveCurrent(arn, token, prepared.currentVersionId);
         return;
       }
     }
@@ -370,7 +381,7 @@ export class RotationEngine {
     const log = scopedLogger(this.#logger, { secretId, step: 'revoke' });
     let partnerType: string | undefined;
     try {
-      const store = new SecretStore(await this.#clients.forSecret(secretId));
+      const store = new SecretStore(await this.#clients.forSecret(secretId), this.#versionCache);
       const describe = await store.describe(secretId);
       const arn = describe.ARN ?? secretId;
       const stages = describe.VersionIdsToStages ?? {};

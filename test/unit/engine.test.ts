@@ -442,6 +442,32 @@ describe('Class: RotationEngine', () => {
     });
   });
 
+  describe('Method: run (call pattern)', () => {
+    it('makes 8 Secrets Manager calls for a whole rotation in one warm engine: versions are cached by id', async () => {
+      // Prepare
+      const { engine } = setup();
+      let stages: Record<string, string[]> = ROTATING;
+      sm.on(DescribeSecretCommand).callsFake(() => describeOutput(stages));
+      stubValues();
+      sm.on(PutSecretValueCommand).resolves({ ARN, VersionId: TOKEN });
+      sm.on(UpdateSecretVersionStageCommand).callsFake(() => {
+        stages = { [CURRENT_ID]: ['AWSPREVIOUS'], [TOKEN]: ['AWSCURRENT'] };
+        return { ARN };
+      });
+
+      // Act
+      for (const step of ['createSecret', 'setSecret', 'testSecret', 'finishSecret'])
+        await engine.run(event(step));
+
+      // Assess: 4 DescribeSecret, GetSecretValue of current and of the pending check, one Put, one Update.
+      expect(sm).toHaveReceivedCommandTimes(DescribeSecretCommand, 4);
+      expect(sm).toHaveReceivedCommandTimes(GetSecretValueCommand, 2);
+      expect(sm).toHaveReceivedCommandTimes(PutSecretValueCommand, 1);
+      expect(sm).toHaveReceivedCommandTimes(UpdateSecretVersionStageCommand, 1);
+      expect(sm.calls()).toHaveLength(8);
+    });
+  });
+
   describe('Method: run (logging)', () => {
     it('logs ids, steps and a token hash, never values or tokens', async () => {
       // Prepare
