@@ -298,9 +298,6 @@ export class RotationEngine {
         return;
       }
       case 'finishSecret': {
-        const currentVersionId = Object.entries(prepared.describe.VersionIdsToStages ?? {}).find(
-          ([, stages]) => stages.includes(AWSCURRENT),
-        )?.[0];
         const current = await this.#readValue(prepared, { stage: AWSCURRENT }, redactor);
         const pending = await this.#readValue(prepared, pendingSelect, redactor);
         await rotator.promote({ current, pending }, context);
