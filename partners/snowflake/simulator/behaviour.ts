@@ -14,10 +14,11 @@ export interface SnowflakeSimulatorBehaviour {
   /** Refuse requests without `User-Agent` with 400 (default true; the reference says it is required). */
   requireUserAgent: boolean;
   /**
-   * Whether a user may SET/UNSET its own RSA_PUBLIC_KEY* without OWNERSHIP or MODIFY PROGRAMMATIC
-   * AUTHENTICATION METHODS on itself. Not confirmed; default true (the README names the grant).
+   * Whether a user may SET/UNSET its own RSA_PUBLIC_KEY* even without OWNERSHIP or MODIFY
+   * PROGRAMMATIC AUTHENTICATION METHODS on itself. Not confirmed; default false (the strict
+   * reading: the grant the README asks for is needed).
    */
-  selfAlterAllowed: boolean;
+  selfAlterWithoutGrant: boolean;
   /** Answer statements with 202 and a handle, the result only via GET (default false). */
   respondAsync: boolean;
   /**
@@ -37,7 +38,7 @@ export const DEFAULT_BEHAVIOUR: Readonly<SnowflakeSimulatorBehaviour> = Object.f
   unauthorizedBody: 'json',
   requireTokenTypeHeader: true,
   requireUserAgent: true,
-  selfAlterAllowed: true,
+  selfAlterWithoutGrant: false,
   respondAsync: false,
   duplicateRequestId: 'return-original',
   describeColumnCase: 'lower',

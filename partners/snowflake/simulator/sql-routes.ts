@@ -174,9 +174,7 @@ function execute(context: SqlApiContext, caller: SimUser, statement: Statement, 
   }
   if (statement.kind === 'describe-user') return describe(context, target, handle);
   const mayAlter =
-    target === caller
-      ? (context.behaviour.selfAlterAllowed && caller.canAlterSelf) || caller.admin
-      : caller.admin;
+    caller.admin || (target === caller && (caller.canAlterSelf || context.behaviour.selfAlterWithoutGrant));
   if (!mayAlter) {
     return sqlError(
       422,

@@ -23,7 +23,7 @@ export interface SimUser {
   slots: Partial<Record<SlotName, SlotKey>>;
   /** May alter other users (OWNERSHIP on them). */
   admin: boolean;
-  /** Holds OWNERSHIP / MODIFY PROGRAMMATIC AUTHENTICATION METHODS on itself. */
+  /** Its default role holds OWNERSHIP or MODIFY PROGRAMMATIC AUTHENTICATION METHODS on it (default true). */
   canAlterSelf: boolean;
 }
 

@@ -383,6 +383,19 @@ describe('Class: SnowflakeSimulator', () => {
       expect(alterSelf.body).toMatchObject({ code: '003001', sqlState: '42501' });
     });
 
+    it('lets a user without the grant alter itself only when selfAlterWithoutGrant is on', async () => {
+      // Prepare
+      const value = await freshUser();
+      sim.setCanAlterSelf(value.account, value.user, false);
+      sim.setBehaviour({ selfAlterWithoutGrant: true });
+
+      // Act
+      const result = await run(value, `ALTER USER ${value.user} UNSET RSA_PUBLIC_KEY_2`);
+
+      // Assess
+      expect(result.status).toBe(200);
+    });
+
     it('lets an administrator alter another user', async () => {
       // Prepare
       const admin = await sim.createUser(`ADMIN_${users}`, { admin: true });
