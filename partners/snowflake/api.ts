@@ -34,6 +34,8 @@ export interface SnowflakeApiOptions {
   retries?: number;
   /** Pause between polls of a statement still running (ms); default 250. */
   pollIntervalMs?: number;
+  /** The HTTP client; default the global `fetch`. The place for the runtime's egress-guarded client. */
+  fetch?: typeof fetch;
 }
 
 const RETRY_STATUSES = new Set([502, 503, 504]);
@@ -118,7 +120,7 @@ export class SnowflakeSqlApi {
   ): Promise<{ status: number; body: Record<string, unknown> }> {
     const { baseUrl, account, user, privateKey, algorithm, now } = this.#options;
     const jwt = signKeyPairJwt({ account, user, privateKey, algorithm, now: now() });
-    const response = await fetch(new URL(path, baseUrl), {
+    const response = await (this.#options.fetch ?? fetch)(new URL(path, baseUrl), {
       method,
       redirect: 'error', // a redirect could lead off the egress-checked host
       signal: AbortSignal.timeout(this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS),

@@ -37,6 +37,8 @@ export interface SnowflakeRotatorOptions {
   /** Resubmissions of one statement after a network fault or 502/503/504; default 1. */
   retries?: number;
   pollIntervalMs?: number;
+  /** The HTTP client; default the global `fetch`. */
+  fetch?: typeof fetch;
 }
 
 /** A user's key slots as the hooks see them, with the API to change them. */

@@ -278,6 +278,33 @@ describe('Partner manifest: SnowflakeKeyPairAuthentication', () => {
 });
 
 describe('Function: createSnowflakeRotator', () => {
+  it('sends every request through the injected HTTP client, and preflight changes nothing', async () => {
+    // Prepare
+    const seen: string[] = [];
+    const rotator = createSnowflakeRotator({
+      fetch: (input, init) => {
+        seen.push(String(input));
+        return fetch(input, init);
+      },
+    });
+    const before = sim.slots(value.account, value.user);
+
+    // Act
+    const checks = await rotator.preflight?.(
+      { current: value },
+      { ...context, simulatorMode: true, simulatorUrl: sim.baseUrl },
+    );
+
+    // Assess
+    expect(checks?.map((c) => [c.name, c.ok])).toEqual([
+      ['authenticate', true],
+      ['slot', true],
+    ]);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatch(new RegExp(`^${sim.baseUrl}/api/v2/statements\\?requestId=`));
+    expect(sim.slots(value.account, value.user)).toEqual(before);
+  });
+
   const context = {
     secretId: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:x',
     token: 't',
