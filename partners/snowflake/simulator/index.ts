@@ -15,7 +15,7 @@
  */
 import type { RunningSimulator, SimulatorProbe } from '../../../src/runtime/partner.ts';
 import { signKeyPairJwt } from '../jwt.ts';
-import { generateRsaKeyPair, loadPrivateKey, pemBody } from '../keys.ts';
+import { type GeneratedKeyPair, generateRsaKeyPair, loadPrivateKey, pemBody } from '../keys.ts';
 import type { SnowflakeSecret } from '../types.ts';
 import { DEFAULT_BEHAVIOUR, resolveBehaviour, type SnowflakeSimulatorBehaviour } from './behaviour.ts';
 import { SimulatorClock } from './clock.ts';
@@ -142,11 +142,18 @@ export class SnowflakeSimulator implements RunningSimulator {
    */
   async createUser(
     name: string,
-    options: { account?: string; admin?: boolean; canAlterSelf?: boolean; encrypt?: boolean } = {},
+    options: {
+      account?: string;
+      admin?: boolean;
+      canAlterSelf?: boolean;
+      encrypt?: boolean;
+      /** Reuse a pair instead of generating one (2048-bit generation is slow on small machines). */
+      keyPair?: GeneratedKeyPair;
+    } = {},
   ): Promise<SnowflakeSecret> {
     const account = options.account ?? SIMULATOR_ACCOUNT;
     const user = this.#state.addUser(account, name, options);
-    const pair = await generateRsaKeyPair({ encrypt: options.encrypt ?? false });
+    const pair = options.keyPair ?? (await generateRsaKeyPair({ encrypt: options.encrypt ?? false }));
     this.setKey(account, name, 'RSA_PUBLIC_KEY', pair.publicKey);
     return { account, user: user.name, ...pair };
   }

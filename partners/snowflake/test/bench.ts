@@ -21,6 +21,7 @@ import {
 import { LOCAL_CREDENTIALS } from '../../../src/local/stack.ts';
 import type { HookContext } from '../../../src/runtime/partner.ts';
 import { SNOWFLAKE_TYPE } from '../hosts.ts';
+import { type GeneratedKeyPair, generateRsaKeyPair } from '../keys.ts';
 import { SnowflakeSimulator } from '../simulator/index.ts';
 import type { SnowflakeMetadata, SnowflakeSecret } from '../types.ts';
 
@@ -31,6 +32,8 @@ export interface SnowflakeBench {
   sm: SecretsManagerClient;
   sim: SnowflakeSimulator;
   engine: RotationEngine;
+  /** Two distinct key pairs for new users (2048-bit generation is slow on small machines). */
+  keyPairs: [GeneratedKeyPair, GeneratedKeyPair];
   /** Every log line the engine and the rotator wrote, as JSON. */
   logs: string[];
   now(): Date;
@@ -45,6 +48,10 @@ export async function startSnowflakeBench(): Promise<SnowflakeBench> {
   const service = new SecretsManagerService({ accountId: ACCOUNT_ID, now });
   const server = await startSecretsManagerServer({ service, port: 0 });
   const sim = await SnowflakeSimulator.start();
+  const keyPairs = (await Promise.all([0, 1].map(() => generateRsaKeyPair({ encrypt: false })))) as [
+    GeneratedKeyPair,
+    GeneratedKeyPair,
+  ];
   const sm = new SecretsManagerClient({
     endpoint: server.url,
     region: 'us-east-1',
@@ -68,6 +75,7 @@ export async function startSnowflakeBench(): Promise<SnowflakeBench> {
     sm,
     sim,
     engine,
+    keyPairs,
     logs,
     now,
     advance(ms) {
@@ -91,7 +99,9 @@ export async function createSnowflakeSecret(
   secrets += 1;
   const value =
     (options.value as SnowflakeSecret | undefined) ??
-    (await bench.sim.createUser(options.user ?? `ROTOR_TEST_USER_${secrets}`));
+    (await bench.sim.createUser(options.user ?? `ROTOR_TEST_USER_${secrets}`, {
+      keyPair: bench.keyPairs[0],
+    }));
   const created = await bench.sm.send(
     new CreateSecretCommand({
       Name: `snowflake/secret-${secrets}`,

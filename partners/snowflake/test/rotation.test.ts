@@ -227,7 +227,7 @@ describe('Partner: SnowflakeKeyPairAuthentication (engine over HTTP)', () => {
 
   it('rotates a user whose name needs quoting, with keys stored without BEGIN/END lines', async () => {
     // Prepare
-    const created = await bench.sim.createUser('etl.loader@example.com');
+    const created = await bench.sim.createUser('etl.loader@example.com', { keyPair: bench.keyPairs[0] });
     const value = {
       ...created,
       privateKey: pemBody(created.privateKey),
@@ -250,7 +250,9 @@ describe('Partner: SnowflakeKeyPairAuthentication (engine over HTTP)', () => {
     ['an unknown field', { role: 'ACCOUNTADMIN' }, 'role'],
   ])('rejects %s before any request (I6)', async (_name, change, field) => {
     // Prepare
-    const base = await bench.sim.createUser(`BAD_VALUE_${field.toUpperCase()}`);
+    const base = await bench.sim.createUser(`BAD_VALUE_${field.toUpperCase()}`, {
+      keyPair: bench.keyPairs[0],
+    });
     const secret = await createSnowflakeSecret(bench, { value: { ...base, ...change } });
     const token = await startRotation(bench, secret);
     bench.sim.clearRequests();
@@ -268,8 +270,8 @@ describe('Partner: SnowflakeKeyPairAuthentication (engine over HTTP)', () => {
 
   it("rejects a publicKey that is not the private key's own, and bad metadata, before any request (I6)", async () => {
     // Prepare
-    const one = await bench.sim.createUser('MISMATCH_ONE');
-    const other = await bench.sim.createUser('MISMATCH_TWO');
+    const one = await bench.sim.createUser('MISMATCH_ONE', { keyPair: bench.keyPairs[0] });
+    const other = await bench.sim.createUser('MISMATCH_TWO', { keyPair: bench.keyPairs[1] });
     const mismatched = await createSnowflakeSecret(bench, { value: { ...one, publicKey: other.publicKey } });
     const badMetadata = await createSnowflakeSecret(bench, { metadata: { encryptPrivateKey: 'yes' } });
     const tokens = [await startRotation(bench, mismatched), await startRotation(bench, badMetadata)];

@@ -6,15 +6,18 @@ import { createPrivateKey, generateKeyPairSync, type KeyObject, sign } from 'nod
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { USER_AGENT } from '../api.ts';
 import { signKeyPairJwt } from '../jwt.ts';
-import { loadPrivateKey, pemBody } from '../keys.ts';
+import { type GeneratedKeyPair, generateRsaKeyPair, loadPrivateKey, pemBody } from '../keys.ts';
 import { DEFAULT_SNOWFLAKE_SIMULATOR_BEHAVIOUR, SnowflakeSimulator } from '../simulator/index.ts';
 import type { SnowflakeSecret } from '../types.ts';
 
 let sim: SnowflakeSimulator;
 let users = 0;
+/** Distinct key pairs shared by the users of these tests: 2048-bit generation is slow. */
+let pool: GeneratedKeyPair[];
 
 beforeAll(async () => {
   sim = await SnowflakeSimulator.start();
+  pool = await Promise.all([0, 1].map(() => generateRsaKeyPair({ encrypt: false })));
 });
 afterAll(async () => {
   await sim.close();
@@ -24,9 +27,10 @@ afterEach(() => {
   sim.setBehaviour(DEFAULT_SNOWFLAKE_SIMULATOR_BEHAVIOUR);
 });
 
-async function freshUser(name?: string): Promise<SnowflakeSecret> {
+/** A new user holding pool key `key` in RSA_PUBLIC_KEY. */
+async function freshUser(key: 0 | 1 = 0): Promise<SnowflakeSecret> {
   users += 1;
-  return sim.createUser(name ?? `SIM_TEST_${users}`);
+  return sim.createUser(`SIM_TEST_${users}`, { keyPair: pool[key] });
 }
 
 function jwtFor(
@@ -116,7 +120,7 @@ describe('Class: SnowflakeSimulator', () => {
     it('accepts the key in RSA_PUBLIC_KEY_2 too, and stops accepting a key once its slot is unset', async () => {
       // Prepare
       const value = await freshUser();
-      const second = await sim.createUser(`SECOND_KEY_HOLDER_${users}`);
+      const second = await freshUser(1);
       sim.setKey(value.account, value.user, 'RSA_PUBLIC_KEY_2', second.publicKey);
       const viaSecond = { ...value, privateKey: second.privateKey, publicKey: second.publicKey };
 
@@ -208,12 +212,7 @@ describe('Class: SnowflakeSimulator', () => {
     ])('rejects %s with 401', async (_name, makeJwt, reason) => {
       // Prepare
       const value = await freshUser();
-      const other = createPrivateKey(
-        generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({
-          type: 'pkcs8',
-          format: 'pem',
-        }),
-      );
+      const other = createPrivateKey(pool[1]!.privateKey);
       sim.clearRequests();
 
       // Act
@@ -293,7 +292,7 @@ describe('Class: SnowflakeSimulator', () => {
     it('sets and unsets a slot, quoted or not, and the fingerprint follows', async () => {
       // Prepare
       const value = await freshUser();
-      const other = await freshUser();
+      const other = await freshUser(1);
 
       // Act
       const set = await run(
@@ -369,7 +368,7 @@ describe('Class: SnowflakeSimulator', () => {
     it('refuses another user, and self-alteration without the privilege, with QueryFailureStatus', async () => {
       // Prepare
       const value = await freshUser();
-      const other = await freshUser();
+      const other = await freshUser(1);
 
       // Act
       const describeOther = await run(value, `DESC USER ${other.user}`);
@@ -398,7 +397,7 @@ describe('Class: SnowflakeSimulator', () => {
 
     it('lets an administrator alter another user', async () => {
       // Prepare
-      const admin = await sim.createUser(`ADMIN_${users}`, { admin: true });
+      const admin = await sim.createUser(`ADMIN_${users}`, { admin: true, keyPair: pool[1] });
       const value = await freshUser();
 
       // Act
@@ -414,7 +413,7 @@ describe('Class: SnowflakeSimulator', () => {
     it('returns the original answer to a resubmitted requestId without running the statement again', async () => {
       // Prepare
       const value = await freshUser();
-      const other = await freshUser();
+      const other = await freshUser(1);
       const query = `?requestId=${crypto.randomUUID()}`;
       const first = await run(
         value,
@@ -519,7 +518,7 @@ describe('Class: SnowflakeSimulator', () => {
     it('logs method, path, status and statement summary, never a JWT or key material', async () => {
       // Prepare
       const value = await freshUser();
-      const other = await freshUser();
+      const other = await freshUser(1);
       sim.clearRequests();
 
       // Act
