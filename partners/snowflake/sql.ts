@@ -18,6 +18,10 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
  * (`etl@example.com` → `"etl@example.com"`), with `"` doubled as SQL requires.
  *
  * @throws {InvalidConfigurationError} for names outside the safe character set.
+ * @example
+ * ```ts
+ * `DESC USER ${quoteUser('svc_loader')}`; // DESC USER "SVC_LOADER"
+ * ```
  */
 export function quoteUser(user: string): string {
   if (!SAFE_USER.test(user)) {

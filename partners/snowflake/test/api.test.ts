@@ -278,6 +278,24 @@ describe('Partner manifest: SnowflakeKeyPairAuthentication', () => {
 });
 
 describe('Function: createSnowflakeRotator', () => {
+  it('never revokes the key AWSCURRENT holds, and discards a key that is already gone as a no-op (I5)', async () => {
+    // Prepare
+    const rotator = createSnowflakeRotator();
+    const hook = { ...context, simulatorMode: true, simulatorUrl: sim.baseUrl };
+    const gone = { ...value, ...(await sim.createUser('API_GONE_USER')) };
+    const before = sim.slots(value.account, value.user);
+    sim.clearRequests();
+
+    // Act
+    const same = await rotator.revoke({ previous: value, current: value }, hook);
+    await rotator.discard({ current: value, pending: { ...value, publicKey: gone.publicKey } }, hook);
+
+    // Assess
+    expect(same).toEqual({ revoked: false });
+    expect(sim.slots(value.account, value.user)).toEqual(before);
+    expect(sim.requests().some((r) => r.statement?.includes('UNSET'))).toBe(false);
+  });
+
   it('sends every request through the injected HTTP client, and preflight changes nothing', async () => {
     // Prepare
     const seen: string[] = [];
