@@ -3,6 +3,7 @@
  * (schemas and a few lines each); rotators and simulators load lazily on first use.
  */
 import salesforce from '../../partners/salesforce/manifest.ts';
+import snowflake from '../../partners/snowflake/manifest.ts';
 import { InvalidConfigurationError } from '../engine/errors.ts';
 import type { PartnerManifest } from './partner.ts';
 
@@ -10,7 +11,7 @@ import type { PartnerManifest } from './partner.ts';
 export type AnyPartnerManifest = PartnerManifest<any, any>;
 
 /** Every partner Rotor ships, one manifest each. */
-export const partnerManifests: readonly AnyPartnerManifest[] = [salesforce];
+export const partnerManifests: readonly AnyPartnerManifest[] = [salesforce, snowflake];
 
 /** A catalog: partner manifests by `Type`, with duplicate types refused. */
 export class PartnerCatalog {

@@ -1,0 +1,21 @@
+/**
+ * The simulator's clock: a source (real time unless injected) plus an offset tests advance. JWT
+ * `iat`/`exp` checks read it, never `Date.now()` directly.
+ */
+export class SimulatorClock {
+  readonly #source: () => Date;
+  #offsetMs = 0;
+
+  constructor(source: () => Date = () => new Date()) {
+    this.#source = source;
+  }
+
+  now(): Date {
+    return new Date(this.#source().getTime() + this.#offsetMs);
+  }
+
+  advance(ms: number): void {
+    if (!Number.isFinite(ms) || ms < 0) throw new RangeError('advanceTime expects a finite, non-negative ms');
+    this.#offsetMs += ms;
+  }
+}

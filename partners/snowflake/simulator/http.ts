@@ -1,0 +1,45 @@
+/**
+ * Transport-neutral request and reply values: routes are plain functions from a {@link SimRequest}
+ * to a {@link Reply}; `server.ts` does the socket work.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+
+export interface SimRequest {
+  method: string;
+  url: URL;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+export type Reply =
+  | { kind: 'json'; status: number; body: unknown }
+  | { kind: 'text'; status: number; contentType: string; text: string }
+  /** Never answer; the socket stays open until the client gives up or the simulator closes. */
+  | { kind: 'hang' }
+  /** Answer nothing and reset the TCP connection. */
+  | { kind: 'reset' };
+
+export function json(status: number, body: unknown): Reply {
+  return { kind: 'json', status, body };
+}
+
+/** The SQL API's error object (`QueryFailureStatus` for 422; the same fields on other errors). */
+export function sqlError(
+  status: number,
+  code: string,
+  sqlState: string,
+  message: string,
+  handle?: string,
+): Reply {
+  return json(status, {
+    code,
+    sqlState,
+    message,
+    ...(handle ? { statementHandle: handle, statementStatusUrl: `/api/v2/statements/${handle}` } : {}),
+    createdOn: Date.now(),
+  });
+}
+
+export function notFound(): Reply {
+  return sqlError(404, '000404', '02000', 'The requested resource does not exist.');
+}
