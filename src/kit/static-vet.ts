@@ -11,7 +11,7 @@
  * not held to this rule.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import ts from 'typescript';
 import { StaticVettingError } from '../runtime/errors.ts';
 import type { ReviewedImport } from '../runtime/partner.ts';
@@ -103,6 +103,21 @@ export function rotatorSourceFiles(rootDir: string, pluginDir: string, type: str
   );
 }
 
+/** The repository path a relative import reaches when that is outside what the digest pins or Rotor's `src/`. */
+function outsidePlugin(
+  rootDir: string,
+  pluginDir: string,
+  type: string,
+  site: ImportSite,
+): string | undefined {
+  const target = relative(rootDir, resolve(rootDir, dirname(site.file), site.module ?? ''))
+    .split(sep)
+    .join('/');
+  const allowed =
+    target.startsWith(`${pluginDir}/`) || target.startsWith('src/') || target.startsWith(`schemas/${type}.`);
+  return allowed ? undefined : target;
+}
+
 /**
  * Vets a plugin's rotator-side source.
  *
@@ -125,6 +140,15 @@ export function vetPluginSource(
     if (site.module === undefined) {
       throw new StaticVettingError(
         `Partner plugin ${manifest.type}: ${site.file}:${site.line} has a ${site.kind} whose module is not a string literal; it cannot be vetted. Import modules by name.`,
+        { field: site.file },
+      );
+    }
+    const outside = site.module.startsWith('.')
+      ? outsidePlugin(rootDir, pluginDir, manifest.type, site)
+      : undefined;
+    if (outside) {
+      throw new StaticVettingError(
+        `Partner plugin ${manifest.type}: ${site.file}:${site.line} imports ${outside}, outside the plugin. A plugin may import its own folder, its schemas (schemas/${manifest.type}.*) and Rotor's src/ only.`,
         { field: site.file },
       );
     }

@@ -6,7 +6,7 @@
  * match it) load only when the operator allows them (`ROTOR_ALLOW_UNVETTED=1` / `--allow-unvetted`),
  * with a loud warning.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { delimiter, isAbsolute, join, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InternalError, InvalidConfigurationError } from '../engine/errors.ts';
@@ -15,7 +15,7 @@ import { trustedPublicKey } from './catalog-signature.ts';
 import { PluginManifestError, PluginTamperedError } from './errors.ts';
 import { checkManifest, checkRotatorHooks } from './manifest-check.ts';
 import type { PartnerManifest, PartnerRotatorV1 } from './partner.ts';
-import { firstDifference, hashFiles, pluginFiles, REPO_ROOT } from './plugin-files.ts';
+import { firstDifference, hashFiles, localPluginDirs, pluginFiles, REPO_ROOT } from './plugin-files.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: the catalog holds manifests of different value types.
 export type AnyPartnerManifest = PartnerManifest<any, any>;
@@ -152,11 +152,7 @@ export class PartnerCatalog {
     const options = this.#options;
     if (!options) return [];
     const vettedPaths = new Set([...this.#vettedEntries().values()].map((e) => e.path));
-    const partnersDir = join(options.rootDir, 'partners');
-    const local = readdirSync(partnersDir, { withFileTypes: true })
-      .filter((d) => d.isDirectory() && existsSync(join(partnersDir, d.name, 'manifest.ts')))
-      .map((d) => `partners/${d.name}`);
-    return [...local, ...options.pluginDirs]
+    return [...localPluginDirs(options.rootDir), ...options.pluginDirs]
       .map((dir) => (isAbsolute(dir) ? relative(options.rootDir, dir).split(sep).join('/') : dir))
       .filter((dir) => !vettedPaths.has(dir));
   }

@@ -5,9 +5,12 @@
  * with `/` separators, so digests are the same on every machine.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+/** The env var naming the one plugin folder the conformance suite runs against (`rotor partner test`). */
+export const PLUGIN_DIR_ENV = 'ROTOR_CONFORMANCE_PLUGIN_DIR';
 
 /** Repository root: two levels above this file (`src/runtime/`). */
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -86,4 +89,13 @@ export function firstDifference(
     if (!(file in actual)) return { file, change: 'removed' };
   }
   return undefined;
+}
+
+/** The plugin folders under `partners/` (those with a `manifest.ts`), repository-relative and sorted. */
+export function localPluginDirs(rootDir: string): string[] {
+  const partnersDir = join(rootDir, 'partners');
+  return readdirSync(partnersDir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(partnersDir, d.name, 'manifest.ts')))
+    .map((d) => `partners/${d.name}`)
+    .sort();
 }
