@@ -4,10 +4,7 @@
  * `ROTOR_CONFORMANCE_PLUGIN_DIR`, loaded directly (it need not be vetted yet).
  */
 import { type AnyPartnerManifest, importManifest, PartnerCatalog } from '../../src/runtime/catalog.ts';
-import { REPO_ROOT } from '../../src/runtime/plugin-files.ts';
-
-/** The env var `rotor partner test` sets to the plugin folder under test. */
-export const PLUGIN_DIR_ENV = 'ROTOR_CONFORMANCE_PLUGIN_DIR';
+import { PLUGIN_DIR_ENV, REPO_ROOT } from '../../src/runtime/plugin-files.ts';
 
 export interface ConformancePartner {
   /** What the table shows: the type, or the folder when loading failed. */
