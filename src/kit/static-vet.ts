@@ -43,18 +43,74 @@ export const FORBIDDEN_MODULES: readonly string[] = [
   'worker_threads',
 ];
 
+/**
+ * Globals that reach the network or the process without an import: a rotator uses `context.http`
+ * instead. Referencing one (other than as a property name or a local binding) is refused like a
+ * forbidden import, and a reviewed exception names it the same way (`module: 'fetch'`).
+ */
+export const FORBIDDEN_GLOBALS: readonly string[] = [
+  'fetch',
+  'process',
+  'globalThis',
+  'eval',
+  'XMLHttpRequest',
+  'WebSocket',
+  'EventSource',
+];
+
 /** One import found in a file. */
 export interface ImportSite {
   file: string;
   line: number;
   /** The specifier, or undefined when it is not a string literal. */
   module: string | undefined;
-  kind: 'import' | 'export-from' | 'import-equals' | 'require' | 'dynamic-import';
+  kind: 'import' | 'export-from' | 'import-equals' | 'require' | 'dynamic-import' | 'global';
 }
 
-/** Every runtime import in `source` (type-only imports are erased, so they are skipped). */
+/** True when the identifier is a reference (not a property name, declaration name or label). */
+function isReference(node: ts.Identifier): boolean {
+  const parent = node.parent;
+  if (ts.isPropertyAccessExpression(parent) && parent.name === node) return false;
+  if ((ts.isPropertyAssignment(parent) || ts.isMethodDeclaration(parent)) && parent.name === node)
+    return false;
+  if (ts.isPropertySignature(parent) || ts.isPropertyDeclaration(parent)) return parent.name !== node;
+  if (ts.isQualifiedName(parent)) return false;
+  if (
+    (ts.isVariableDeclaration(parent) ||
+      ts.isParameter(parent) ||
+      ts.isFunctionDeclaration(parent) ||
+      ts.isBindingElement(parent)) &&
+    parent.name === node
+  ) {
+    return false;
+  }
+  return !ts.isTypeReferenceNode(parent);
+}
+
+/**
+ * A type checker over just this file, without the standard library: a name that resolves to no
+ * symbol is a global, one that resolves is a local binding (a parameter named `fetch`, say).
+ */
+function singleFileChecker(sourceFile: ts.SourceFile): ts.TypeChecker {
+  const options: ts.CompilerOptions = { noLib: true, noResolve: true, types: [], allowJs: true };
+  const host = ts.createCompilerHost(options);
+  host.getSourceFile = (name) => (name === sourceFile.fileName ? sourceFile : undefined);
+  host.fileExists = (name) => name === sourceFile.fileName;
+  return ts.createProgram({ rootNames: [sourceFile.fileName], options, host }).getTypeChecker();
+}
+
+function isGlobal(checker: ts.TypeChecker, node: ts.Identifier): boolean {
+  const symbol = ts.isShorthandPropertyAssignment(node.parent)
+    ? checker.getShorthandAssignmentValueSymbol(node.parent)
+    : checker.getSymbolAtLocation(node);
+  // `globalThis` resolves to the checker's own symbol, declared nowhere in the file.
+  return !symbol?.declarations?.some((declaration) => declaration.getSourceFile() === node.getSourceFile());
+}
+
+/** Every runtime import in `source` (type-only imports are erased, so they are skipped), and every use of a {@link FORBIDDEN_GLOBALS} global. */
 export function findImports(file: string, source: string): ImportSite[] {
   const sourceFile = ts.createSourceFile(file, source, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+  const checker = singleFileChecker(sourceFile);
   const sites: ImportSite[] = [];
   const site = (node: ts.Node, specifier: ts.Expression | undefined, kind: ImportSite['kind']) => {
     const line = sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile)).line + 1;
@@ -78,6 +134,14 @@ export function findImports(file: string, source: string): ImportSite[] {
       else if (ts.isIdentifier(node.expression) && node.expression.text === 'require') {
         site(node, node.arguments[0], 'require');
       }
+    } else if (
+      ts.isIdentifier(node) &&
+      FORBIDDEN_GLOBALS.includes(node.text) &&
+      isReference(node) &&
+      isGlobal(checker, node)
+    ) {
+      const line = sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile)).line + 1;
+      sites.push({ file, line, module: node.text, kind: 'global' });
     }
     ts.forEachChild(node, visit);
   };
@@ -87,6 +151,7 @@ export function findImports(file: string, source: string): ImportSite[] {
 
 /** The builtin name of a specifier (`node:fs/promises` → `fs/promises`), if it is a forbidden one. */
 export function forbiddenModule(specifier: string): string | undefined {
+  if (FORBIDDEN_GLOBALS.includes(specifier)) return specifier;
   const bare = specifier.startsWith('node:') ? specifier.slice('node:'.length) : specifier;
   return FORBIDDEN_MODULES.includes(bare) ? bare : undefined;
 }
@@ -153,8 +218,9 @@ export function vetPluginSource(
       );
     }
     if (forbiddenModule(site.module) && !isReviewed(site.module, reviewed)) {
+      const what = site.kind === 'global' ? `uses the global "${site.module}"` : `imports "${site.module}"`;
       throw new StaticVettingError(
-        `Partner plugin ${manifest.type}: ${site.file}:${site.line} imports "${site.module}", a network, process or file-system module. Use context.http for HTTP, or declare a reviewed exception in the manifest: reviewedImports: [{ module: '${site.module}', reason: '…' }].`,
+        `Partner plugin ${manifest.type}: ${site.file}:${site.line} ${what}, which reaches the network, the process or the file system. Use context.http for HTTP, or declare a reviewed exception in the manifest: reviewedImports: [{ module: '${site.module}', reason: '…' }].`,
         { field: site.file },
       );
     }

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findImports, forbiddenModule, vetPluginSource } from '../../../src/kit/static-vet.ts';
@@ -84,6 +84,9 @@ describe('Function: vetPluginSource', () => {
     ["const { exec } = require('child_process');", /imports "child_process"/],
     ["const fs = await import('fs');", /imports "fs"/],
     ["const m = 'node:net'; await import(m);", /whose module is not a string literal/],
+    ["const r = await fetch('https://evil.example.net');", /sneaky.ts:1 uses the global "fetch"/],
+    ['export const env = process.env.HOME;', /uses the global "process"/],
+    ["export const g = globalThis['fet' + 'ch'];", /uses the global "globalThis"/],
     [
       "import other from '../other-partner/rotator.ts';",
       /imports partners\/other-partner\/rotator.ts, outside the plugin/,
@@ -99,6 +102,24 @@ describe('Function: vetPluginSource', () => {
     expect(act).toThrow(StaticVettingError);
     expect(act).toThrow(message);
     expect(act).toThrow(/SalesforceClientSecret/);
+  });
+
+  it('ignores property names and local bindings that share a global name', () => {
+    // Prepare
+    addRotatorFile(
+      'export function f(fetch: () => void, o: { process: number }) {\n  const eval2 = o.process;\n  return { fetch, process: eval2 };\n}\nexport const g = () => fetch;\n',
+    );
+
+    // Act
+    const sites = findImports(
+      'partners/salesforce/sneaky.ts',
+      readFileSync(join(root.rootDir, 'partners/salesforce/sneaky.ts'), 'utf8'),
+    );
+
+    // Assess
+    expect(sites.filter((s) => s.kind === 'global' && s.file.endsWith('sneaky.ts'))).toEqual([
+      { file: 'partners/salesforce/sneaky.ts', line: 5, module: 'fetch', kind: 'global' },
+    ]);
   });
 
   it('accepts a forbidden import the manifest declares as a reviewed exception', () => {
