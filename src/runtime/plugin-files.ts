@@ -6,14 +6,14 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The env var naming the one plugin folder the conformance suite runs against (`rotor partner test`). */
 export const PLUGIN_DIR_ENV = 'ROTOR_CONFORMANCE_PLUGIN_DIR';
 
 /** Repository root: two levels above this file (`src/runtime/`). */
-export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
 function isIncluded(name: string, isDirectory: boolean): boolean {
   if (isDirectory) return name !== 'test' && name !== 'node_modules' && !name.startsWith('.');

@@ -5,9 +5,10 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scaffoldPartner } from '../../src/kit/scaffold.ts';
 import { CATALOG_FILE, readCatalog } from '../../src/runtime/catalog-file.ts';
 import { trustedPublicKey } from '../../src/runtime/catalog-signature.ts';
 import { REPO_ROOT } from '../../src/runtime/plugin-files.ts';
@@ -22,14 +23,23 @@ import {
 const run = promisify(execFile);
 let bench: Bench;
 let logDir: string;
+/** A second plugin the child may load (unvetted plugins allowed), so "no other partner" is not vacuous. */
+let secondPlugin: string;
 
 beforeAll(async () => {
   bench = await startBench();
   logDir = mkdtempSync(join(tmpdir(), 'rotor-loads-'));
+  const kitDir = mkdtempSync(join(REPO_ROOT, 'tmp-lazy-'));
+  secondPlugin = scaffoldPartner({
+    type: 'LazyProbeApiKey',
+    dir: join(kitDir, 'lazy-probe-api-key'),
+    schemasDir: join(kitDir, 'schemas'),
+  }).dir;
 });
 afterAll(async () => {
   await bench.close();
   rmSync(logDir, { recursive: true, force: true });
+  rmSync(join(secondPlugin, '..'), { recursive: true, force: true });
 });
 
 describe('Function: RotationEngine (lazy plugin loading)', () => {
@@ -51,6 +61,8 @@ describe('Function: RotationEngine (lazy plugin loading)', () => {
         ROTOR_ENDPOINT: bench.endpoint,
         ROTOR_SECRET_ARN: arn,
         ROTOR_TOKEN: token,
+        ROTOR_ALLOW_UNVETTED: '1',
+        ROTOR_PLUGIN_DIRS: secondPlugin,
       },
     });
     const loaded = readFileSync(logFile, 'utf8')
@@ -64,6 +76,7 @@ describe('Function: RotationEngine (lazy plugin loading)', () => {
     expect(loaded).toContain('partners/salesforce/api.ts');
     expect(loaded.filter((file) => file.startsWith('partners/salesforce/simulator/'))).toEqual([]);
     expect(loaded.filter((file) => /^partners\/[^/]+\/test\//.test(file))).toEqual([]);
+    expect(loaded.filter((file) => file.startsWith(relative(REPO_ROOT, secondPlugin)))).toEqual([]);
     for (const entry of others) {
       expect(loaded.filter((file) => file in entry.files || file.startsWith(`${entry.path}/`))).toEqual([]);
     }
