@@ -9,7 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidConfigurationError } from '../engine/errors.ts';
 import { signCanonical, verifyCanonical } from './catalog-signature.ts';
-import { CatalogSignatureError } from './errors.ts';
+import { CatalogSignatureError, PluginManifestError } from './errors.ts';
 import type { JsonSchema } from './partner.ts';
 import { hashFiles, pluginDigest, pluginFiles } from './plugin-files.ts';
 import { assertValid } from './validation.ts';
@@ -130,6 +130,13 @@ export function upsertCatalogEntry(
     .export({ type: 'spki', format: 'der' })
     .toString('base64');
   const existing = existsSync(catalogPath) ? readCatalog(catalogPath, publicKey) : [];
+  const sameType = existing.find((e) => e.type === entry.type && e.path !== entry.path);
+  if (sameType) {
+    throw new PluginManifestError(
+      `Partner plugin ${entry.type} in ${entry.path}: field "type" is already vetted for ${sameType.path}; give each plugin its own Type.`,
+      { field: 'type' },
+    );
+  }
   const partners = [...existing.filter((e) => e.type !== entry.type && e.path !== entry.path), entry].sort(
     (a, b) => a.type.localeCompare(b.type),
   );

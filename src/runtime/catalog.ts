@@ -162,6 +162,15 @@ export class PartnerCatalog {
       const found = new Map<string, { manifest: AnyPartnerManifest; path: string }>();
       for (const path of this.#unvettedDirs()) {
         const manifest = await importManifest(this.#options!.rootDir, path);
+        const clash =
+          found.get(manifest.type)?.path ??
+          (this.#vettedEntries().has(manifest.type) ? 'the catalog' : undefined);
+        if (clash) {
+          throw new PluginManifestError(
+            `Partner plugin ${manifest.type} in ${path}: field "type" is already used by ${clash}; give each plugin its own Type.`,
+            { field: 'type' },
+          );
+        }
         found.set(manifest.type, { manifest, path });
       }
       return found;

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { kebabCase, scaffoldPartner } from '../../../src/kit/scaffold.ts';
@@ -88,6 +88,27 @@ describe('Function: vetPlugin', () => {
     // Assess
     await expect(vetting).rejects.toThrow(PluginManifestError);
     await expect(vetting).rejects.toThrow(/outside the repository/);
+  });
+
+  it('refuses to vet a second folder declaring a Type that is already vetted', async () => {
+    // Prepare
+    const options = {
+      rootDir: root.rootDir,
+      signingKeyPem: root.privateKeyPem,
+      runConformance: conformancePasses,
+    };
+    await vetPlugin({ ...options, dir: 'partners/salesforce' });
+    cpSync(join(root.rootDir, 'partners/salesforce'), join(root.rootDir, 'partners/salesforce-copy'), {
+      recursive: true,
+    });
+
+    // Act
+    const vetting = vetPlugin({ ...options, dir: 'partners/salesforce-copy' });
+
+    // Assess
+    await expect(vetting).rejects.toThrow(
+      /SalesforceClientSecret in partners\/salesforce-copy: field "type" is already vetted for partners\/salesforce/,
+    );
   });
 });
 
