@@ -1,9 +1,10 @@
 /**
  * A small client of Snowflake's SQL API (`POST /api/v2/statements`, polling
  * `GET /api/v2/statements/{handle}`), authenticated with a key-pair JWT per request. Hand-written
- * on `fetch` because the Snowflake SDK is not installed and four statements need no driver.
+ * on the runtime's HTTP client because the Snowflake SDK is not installed and four statements need no driver.
  */
 import { type KeyObject, randomUUID } from 'node:crypto';
+import type { PartnerHttpClient } from '../../src/runtime/partner.ts';
 import { classifySnowflakeError, SnowflakeMalformedResponseError, SnowflakeResponseError } from './errors.ts';
 import { signKeyPairJwt } from './jwt.ts';
 import { describeUser } from './sql.ts';
@@ -34,8 +35,8 @@ export interface SnowflakeApiOptions {
   retries?: number;
   /** Pause between polls of a statement still running (ms); default 250. */
   pollIntervalMs?: number;
-  /** The HTTP client; default the global `fetch`. The place for the runtime's egress-guarded client. */
-  fetch?: typeof fetch;
+  /** The runtime's egress-guarded HTTP client (`context.http`): it checks every host and redirect. */
+  http: PartnerHttpClient;
 }
 
 const RETRY_STATUSES = new Set([502, 503, 504]);
@@ -120,10 +121,9 @@ export class SnowflakeSqlApi {
   ): Promise<{ status: number; body: Record<string, unknown> }> {
     const { baseUrl, account, user, privateKey, algorithm, now } = this.#options;
     const jwt = signKeyPairJwt({ account, user, privateKey, algorithm, now: now() });
-    const response = await (this.#options.fetch ?? fetch)(new URL(path, baseUrl), {
+    const response = await this.#options.http.fetch(new URL(path, baseUrl), {
       method,
-      redirect: 'error', // a redirect could lead off the egress-checked host
-      signal: AbortSignal.timeout(this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+      timeoutMs: this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       headers: {
         Authorization: `Bearer ${jwt}`,
         'X-Snowflake-Authorization-Token-Type': 'KEYPAIR_JWT',

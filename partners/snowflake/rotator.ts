@@ -14,9 +14,14 @@
  * - revoke: UNSET the slot holding AWSPREVIOUS's key (the engine calls it after the grace period);
  *   never the slot holding AWSCURRENT's key.
  */
-import { ConflictError } from '../../src/engine/errors.ts';
+import { ConflictError, InternalError } from '../../src/engine/errors.ts';
 import { assertEgressAllowed } from '../../src/runtime/egress.ts';
-import type { HookContext, PartnerRotatorV1, PreflightCheck } from '../../src/runtime/partner.ts';
+import type {
+  HookContext,
+  PartnerHttpClient,
+  PartnerRotatorV1,
+  PreflightCheck,
+} from '../../src/runtime/partner.ts';
 import { SnowflakeSqlApi } from './api.ts';
 import { accountUrl, SNOWFLAKE_HOSTS, SNOWFLAKE_TYPE } from './hosts.ts';
 import { checkKeyPair, fingerprint, generateRsaKeyPair, loadPublicKey, spkiBase64 } from './keys.ts';
@@ -37,8 +42,8 @@ export interface SnowflakeRotatorOptions {
   /** Resubmissions of one statement after a network fault or 502/503/504; default 1. */
   retries?: number;
   pollIntervalMs?: number;
-  /** The HTTP client; default the global `fetch`. */
-  fetch?: typeof fetch;
+  /** The HTTP client; default the runtime's egress-guarded `context.http`. */
+  http?: PartnerHttpClient;
 }
 
 /** A user's key slots as the hooks see them, with the API to change them. */
@@ -70,6 +75,13 @@ function baseUrlOf(secret: SnowflakeSecret, context: Context): string {
   }).origin;
 }
 
+/** The HTTP client hooks use: the injected one, else the runtime's. */
+function httpOf(context: Context, options: SnowflakeRotatorOptions): PartnerHttpClient {
+  const http = options.http ?? context.http;
+  if (!http) throw new InternalError('The runtime passed no HTTP client to the Snowflake rotator.');
+  return http;
+}
+
 /**
  * A session of the rotating user, signed with AWSCURRENT's key, plus where AWSCURRENT's key and
  * the slot Rotor may write are.
@@ -84,6 +96,7 @@ async function openSession(current: SnowflakeSecret, context: Context, options: 
     algorithm: context.metadata.cryptographicAlgorithm ?? 'RS256',
     now: context.now,
     ...options,
+    http: httpOf(context, options),
   });
   const slots = await api.slots();
   const currentSlot = slotHolding(slots, currentFp);
@@ -196,6 +209,7 @@ export function createSnowflakeRotator(
         algorithm: context.metadata.cryptographicAlgorithm ?? 'RS256',
         now: context.now,
         ...options,
+        http: httpOf(context, options),
       });
       const result = await api.execute(PING, 'SELECT 1 with the pending key');
       if (result.data?.[0]?.[0] !== '1') {

@@ -120,7 +120,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   try {
     const simulators: LocalSimulator[] = [];
     const firstSimulatorPort = options.simulatorPort ?? (port === 0 ? 0 : port + 1);
-    for (const [index, manifest] of catalog.list().entries()) {
+    for (const [index, manifest] of (await catalog.loadAll()).entries()) {
       const simulator = await manifest.startSimulator({
         port: firstSimulatorPort === 0 ? 0 : firstSimulatorPort + index,
       });

@@ -39,6 +39,37 @@ export interface HookContext<M extends RotationMetadata = RotationMetadata> {
    * admin credential named by `adminSecretArn`. Throws a typed error when it cannot.
    */
   readSecret(secretId: string): Promise<SecretValue>;
+  /**
+   * The plugin's only way out to the network: a `fetch` that reaches only the manifest's
+   * `egress.allowedHosts` over https, never private, loopback, link-local or metadata addresses
+   * (checked on every redirect hop and on the resolved DNS answer), loopback allowed in simulator
+   * mode only. Always set by the engine; optional only so hand-built contexts in tests still compile.
+   */
+  readonly http?: PartnerHttpClient;
+}
+
+/**
+ * The egress-checked HTTP client the runtime hands to hooks.
+ *
+ * @example
+ * ```ts
+ * const response = await context.http!.fetch(`${secret.baseUrl}/v1/keys`, { method: 'POST' });
+ * if (!response.ok) throw new PartnerUnavailableError(`Example API answered ${response.status}`);
+ * ```
+ */
+export interface PartnerHttpClient {
+  /** Like global `fetch` (string or URL input), with redirects followed and checked hop by hop. */
+  fetch(url: string | URL, init?: PartnerRequestInit): Promise<Response>;
+}
+
+/** The subset of `RequestInit` the runtime's client supports. */
+export interface PartnerRequestInit {
+  method?: string;
+  headers?: Record<string, string>;
+  /** A string or bytes; use `JSON.stringify` or `URLSearchParams#toString()` for forms. */
+  body?: string | Uint8Array;
+  /** Abort after this many milliseconds (default 30 000). */
+  timeoutMs?: number;
 }
 
 export interface CreateRequest<S> {
@@ -135,6 +166,17 @@ export interface EgressRules<S> {
   targets(secret: S): { field: string; url: string }[];
 }
 
+/**
+ * A reviewed exception to static vetting: the plugin may import `module` (e.g. `node:crypto` is
+ * always allowed; `node:http` is not) because a reviewer accepted `reason`.
+ */
+export interface ReviewedImport {
+  /** The module specifier as written, e.g. `node:dns`. */
+  readonly module: string;
+  /** Why the plugin needs it, and who reviewed it. */
+  readonly reason: string;
+}
+
 /** The manifest of one partner type. */
 export interface PartnerManifest<
   S extends SecretValue = SecretValue,
@@ -156,6 +198,8 @@ export interface PartnerManifest<
   readonly maxLiveCredentials: number;
   /** Value fields that hold secrets: masked in forms, never logged. */
   readonly sensitiveFields: readonly (keyof S & string)[];
+  /** Imports of network, process or file-system modules a reviewer accepted (rotator side only). */
+  readonly reviewedImports?: readonly ReviewedImport[];
   /** Loads the rotator on first use. */
   loadRotator(): Promise<PartnerRotatorV1<S, M>>;
   /** Starts the partner's simulator. */

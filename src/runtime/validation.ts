@@ -20,7 +20,15 @@ const compiled = new WeakMap<JsonSchema, ValidateFunction>();
 export function compileSchema(schema: JsonSchema): ValidateFunction {
   let validate = compiled.get(schema);
   if (!validate) {
-    validate = ajv.compile(schema);
+    // The same plugin can be imported twice (a second copy, or a re-vetted version); ajv keeps one
+    // schema per $id, so an identical schema reuses its validator and a changed one replaces it.
+    const id = typeof schema.$id === 'string' ? schema.$id : undefined;
+    const existing = id ? ajv.getSchema(id) : undefined;
+    if (id && existing) {
+      if (JSON.stringify(existing.schema) === JSON.stringify(schema)) validate = existing;
+      else ajv.removeSchema(id);
+    }
+    validate ??= ajv.compile(schema);
     compiled.set(schema, validate);
   }
   return validate;

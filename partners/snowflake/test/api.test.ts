@@ -12,9 +12,11 @@ import {
   PartnerUnavailableError,
   PermissionDeniedError,
 } from '../../../src/engine/errors.ts';
+import { createPartnerHttpClient } from '../../../src/runtime/egress-http.ts';
 import { assertValid, compileSchema } from '../../../src/runtime/validation.ts';
 import { SnowflakeSqlApi, slotsFromDescribe } from '../api.ts';
 import { classifySnowflakeError, SnowflakeResponseError } from '../errors.ts';
+import { SNOWFLAKE_HOSTS, SNOWFLAKE_TYPE } from '../hosts.ts';
 import { jwtAccount } from '../jwt.ts';
 import { checkKeyPair, fingerprint, generateRsaKeyPair, loadPrivateKey, loadPublicKey } from '../keys.ts';
 import manifest from '../manifest.ts';
@@ -47,8 +49,16 @@ function api(options: { timeoutMs?: number; retries?: number } = {}, secret: Sno
     now: () => sim.now(),
     pollIntervalMs: 1,
     ...options,
+    http,
   });
 }
+
+/** The runtime's egress-guarded client, as the engine hands it to hooks in simulator mode. */
+const http = createPartnerHttpClient({
+  partner: SNOWFLAKE_TYPE,
+  allowedHosts: SNOWFLAKE_HOSTS,
+  simulatorMode: true,
+});
 
 describe('Class: SnowflakeSqlApi', () => {
   it('reads both key slots with DESC USER', async () => {
@@ -300,9 +310,11 @@ describe('Function: createSnowflakeRotator', () => {
     // Prepare
     const seen: string[] = [];
     const rotator = createSnowflakeRotator({
-      fetch: (input, init) => {
-        seen.push(String(input));
-        return fetch(input, init);
+      http: {
+        fetch: (input, init) => {
+          seen.push(String(input));
+          return http.fetch(input, init);
+        },
       },
     });
     const before = sim.slots(value.account, value.user);
@@ -332,6 +344,7 @@ describe('Function: createSnowflakeRotator', () => {
     log: { debug() {}, info() {}, warn() {}, error() {} },
     now: () => new Date(),
     readSecret: async () => ({}),
+    http,
   };
 
   it.each([

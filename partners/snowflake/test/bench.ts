@@ -19,8 +19,9 @@ import {
   startSecretsManagerServer,
 } from '../../../src/local/secrets-manager/index.ts';
 import { LOCAL_CREDENTIALS } from '../../../src/local/stack.ts';
+import { createPartnerHttpClient } from '../../../src/runtime/egress-http.ts';
 import type { HookContext } from '../../../src/runtime/partner.ts';
-import { SNOWFLAKE_TYPE } from '../hosts.ts';
+import { SNOWFLAKE_HOSTS, SNOWFLAKE_TYPE } from '../hosts.ts';
 import { type GeneratedKeyPair, generateRsaKeyPair } from '../keys.ts';
 import { SnowflakeSimulator } from '../simulator/index.ts';
 import type { SnowflakeMetadata, SnowflakeSecret } from '../types.ts';
@@ -162,6 +163,12 @@ export function hookContext(
     log: { debug() {}, info() {}, warn() {}, error() {} },
     now: bench.now,
     readSecret: async () => ({}),
+    // The runtime's egress-guarded client, as the engine builds it in simulator mode.
+    http: createPartnerHttpClient({
+      partner: SNOWFLAKE_TYPE,
+      allowedHosts: SNOWFLAKE_HOSTS,
+      simulatorMode: true,
+    }),
     ...overrides,
   };
 }

@@ -16,9 +16,9 @@ export function registerSimulate(program: Command): void {
       if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) {
         throw new CliError('Invalid --port; use 0–65535.');
       }
-      let simulator: Awaited<ReturnType<ReturnType<PartnerCatalog['get']>['startSimulator']>>;
+      let simulator: Awaited<ReturnType<Awaited<ReturnType<PartnerCatalog['resolve']>>['startSimulator']>>;
       try {
-        simulator = await new PartnerCatalog().get(type).startSimulator({ port: options.port });
+        simulator = await (await new PartnerCatalog().resolve(type)).startSimulator({ port: options.port });
       } catch (error) {
         if (error instanceof InvalidConfigurationError) throw new CliError(error.message);
         throw error;
