@@ -1,0 +1,105 @@
+#!/usr/bin/env node
+/**
+ * Bundles every Lambda handler of template.yaml with esbuild. The esbuild settings are the
+ * template's own `Metadata.BuildProperties` (one source of truth with `sam build`), plus code
+ * splitting: each partner's rotator (and its CommonJS dependencies such as jsforce) becomes a chunk
+ * that the handler `import()`s only when a secret of that partner is rotated.
+ *
+ * Output mirrors `.aws-sam/build`: `dist/<LogicalId>/<handler module>.mjs`, source maps, `chunks/`.
+ *
+ *   node scripts/build.mjs [--outdir dist]
+ */
+import { readFile, rm } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { yamlParse } from 'yaml-cfn';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** SAM's `BuildProperties` as esbuild options (the keys SAM documents for `BuildMethod: esbuild`). */
+export function esbuildOptionsFrom(properties) {
+  const pairs = (list) =>
+    Object.fromEntries(
+      (list ?? []).map((item) => [item.slice(0, item.indexOf('=')), item.slice(item.indexOf('=') + 1)]),
+    );
+  return {
+    entryPoints: properties.EntryPoints,
+    format: properties.Format ?? 'cjs',
+    target: properties.Target,
+    platform: properties.Platform ?? 'node',
+    minify: properties.Minify ?? false,
+    sourcemap: properties.Sourcemap ?? false,
+    outExtension: pairs(properties.OutExtension),
+    banner: pairs(properties.Banner),
+    external: properties.External ?? [],
+  };
+}
+
+/** The template's esbuild-built functions: logical id, handler, build properties. */
+export async function bundledFunctions(templatePath = join(root, 'template.yaml')) {
+  const template = yamlParse(await readFile(templatePath, 'utf8'));
+  return Object.entries(template.Resources ?? {})
+    .filter(
+      ([, resource]) =>
+        resource?.Type === 'AWS::Serverless::Function' && resource.Metadata?.BuildMethod === 'esbuild',
+    )
+    .map(([logicalId, resource]) => ({
+      logicalId,
+      handler: resource.Properties.Handler,
+      properties: resource.Metadata.BuildProperties,
+    }));
+}
+
+/**
+ * Builds every function into `<outDir>/<LogicalId>/`.
+ *
+ * @returns per function, its output files and their sizes in bytes.
+ */
+export async function buildHandlers({ outDir = join(root, 'dist'), templatePath } = {}) {
+  const results = [];
+  for (const fn of await bundledFunctions(templatePath)) {
+    const outdir = join(outDir, fn.logicalId);
+    await rm(outdir, { recursive: true, force: true });
+    const options = esbuildOptionsFrom(fn.properties);
+    const result = await build({
+      ...options,
+      entryPoints: options.entryPoints.map((entry) => join(root, entry)),
+      absWorkingDir: root,
+      bundle: true,
+      // Partner rotators are dynamic import()s in their manifests: with splitting each is a chunk.
+      splitting: options.format === 'esm',
+      outdir,
+      entryNames: '[name]',
+      chunkNames: 'chunks/[name]-[hash]',
+      // Rotor's error classes take their `name` from the class; keep it through minification.
+      keepNames: true,
+      metafile: true,
+      legalComments: 'linked',
+      logLevel: 'warning',
+    });
+    const files = Object.entries(result.metafile.outputs)
+      .map(([file, output]) => ({ file: relative(outdir, resolve(root, file)), bytes: output.bytes }))
+      .sort((a, b) => b.bytes - a.bytes);
+    results.push({ logicalId: fn.logicalId, handler: fn.handler, outdir, files });
+  }
+  return results;
+}
+
+function kib(bytes) {
+  return `${(bytes / 1024).toFixed(1)} KiB`;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const at = process.argv.indexOf('--outdir');
+  const outDir = at > 0 ? resolve(process.argv[at + 1]) : undefined;
+  for (const { logicalId, handler, outdir, files } of await buildHandlers({ outDir })) {
+    const code = files.filter((f) => !f.file.endsWith('.map') && !f.file.endsWith('.txt'));
+    const entry = code.find((f) => !f.file.startsWith('chunks'));
+    const total = code.reduce((sum, f) => sum + f.bytes, 0);
+    console.log(
+      `${logicalId} (${handler}) → ${relative(root, outdir)}: entry ${entry?.file} ${kib(entry?.bytes ?? 0)}, all code ${kib(total)} in ${code.length} files`,
+    );
+    for (const f of code) console.log(`  ${f.file.padEnd(48)} ${kib(f.bytes).padStart(12)}`);
+  }
+}
