@@ -344,7 +344,9 @@ export function checkReferences(template: Template, spec = loadSpecification()):
 
   const walk = (node: Json, path: string) => {
     if (Array.isArray(node)) {
-      node.forEach((item, index) => walk(item, `${path}[${index}]`));
+      node.forEach((item, index) => {
+        walk(item, `${path}[${index}]`);
+      });
       return;
     }
     if (!isObject(node)) return;
@@ -383,8 +385,11 @@ export function checkReferences(template: Template, spec = loadSpecification()):
 
 /** Every IAM policy statement in the template: role policies, trust policies, resource policies. */
 function statementsOf(node: Json, path: string, found: { path: string; statement: JsonObject }[] = []) {
-  if (Array.isArray(node)) node.forEach((item, index) => statementsOf(item, `${path}[${index}]`, found));
-  else if (isObject(node)) {
+  if (Array.isArray(node)) {
+    node.forEach((item, index) => {
+      statementsOf(item, `${path}[${index}]`, found);
+    });
+  } else if (isObject(node)) {
     for (const [key, value] of Object.entries(node)) {
       if (key === 'Statement') {
         const list = Array.isArray(value) ? value : [value];

@@ -80,7 +80,9 @@ describe('Function: checkReferences', () => {
     expect(problems).toContain('Ref to unknown Nowhere');
     expect(problems).toContain('GetAtt of unknown resource Ghost');
     expect(problems).toContain('Topic (AWS::SNS::Topic) has no attribute NoSuchAttribute');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation ${} syntax, not a JS template.
     expect(problems).toContain('Sub variable ${Nobody} is undefined');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation ${} syntax, not a JS template.
     expect(problems).not.toContain('${Known}');
     expect(problems).not.toContain('AWS::Region');
   });
@@ -171,6 +173,7 @@ describe('Function: expandForEach', () => {
       {
         Effect: 'Allow',
         Action: 'sts:AssumeRole',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation ${} syntax, not a JS template.
         Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::444455556666:role/${CustomerRoleName}' },
       },
     ]);
