@@ -69,7 +69,9 @@ describe('Class: RevocationScheduler', () => {
 
   it('treats an existing schedule of the same name as done', async () => {
     // Prepare
-    scheduler.on(CreateScheduleCommand).rejects(new ConflictException({ message: 'exists', Message: 'exists', $metadata: {} }));
+    scheduler
+      .on(CreateScheduleCommand)
+      .rejects(new ConflictException({ message: 'exists', Message: 'exists', $metadata: {} }));
 
     // Act
     const outcome = await createScheduler().schedule({ secretArn: ARN }, new Date('2026-11-25T12:00:00Z'));
