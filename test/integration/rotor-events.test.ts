@@ -90,11 +90,8 @@ describe('Function: handler (Rotor events)', () => {
         assertValid(ROTOR_EVENT_SCHEMAS[event.detailType], event.detail, event.detailType),
       ).not.toThrow();
     }
-    expect(events[0]?.detail).toMatchObject({
-      step: expect.any(String),
-      category: 'partner-unavailable',
-      attempt: 1,
-    });
+    const failed = events[0]?.detail;
+    expect(failed).toMatchObject({ secretArn: arn, partnerType: 'SalesforceClientSecret', attempt: 1 });
     expect(events[1]?.detail).toMatchObject({ secretArn: arn, versionId: token, gracePeriodSeconds: 0 });
     expect(JSON.stringify(events)).not.toContain(ROTATION_TOKEN);
     expect(counted).toEqual(
