@@ -92,7 +92,7 @@ describe('Function: handler (Rotor events)', () => {
     }
     const failed = events[0]?.detail;
     expect(failed).toMatchObject({ secretArn: arn, partnerType: 'SalesforceClientSecret', attempt: 1 });
-    expect(events[1]?.detail).toMatchObject({ secretArn: arn, versionId: token, gracePeriodSeconds: 0 });
+    expect(events[1]?.detail).toMatchObject({ secretArn: arn, versionId: token, gracePeriodSeconds: 3600 });
     expect(JSON.stringify(events)).not.toContain(ROTATION_TOKEN);
     expect(counted).toEqual(
       expect.arrayContaining([
