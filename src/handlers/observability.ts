@@ -11,7 +11,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import type { HookWrapper } from '../engine/engine.ts';
 import { RotorError } from '../engine/errors.ts';
-import type { RotationLogger } from '../runtime/logger.ts';
+import type { LogAttributes, RotationLogger } from '../runtime/logger.ts';
 
 /** CloudWatch namespace of Rotor's metrics. */
 export const METRICS_NAMESPACE = 'Rotor';
@@ -72,13 +72,20 @@ export function powertoolsMetrics(metrics: Metrics): RotorMetrics {
   };
 }
 
+/** Powertools drops attributes named like its own keys; the engine's `message` becomes `errorMessage`. */
+function attributesFor(attributes: LogAttributes | undefined): LogAttributes {
+  if (!attributes || !('message' in attributes)) return { ...attributes };
+  const { message, ...rest } = attributes;
+  return { ...rest, errorMessage: message };
+}
+
 /** Adapts Powertools Logger (structured JSON to stdout) to the engine's narrow logger. */
 export function powertoolsLogger(logger: Logger): RotationLogger {
   return {
-    debug: (message, attributes) => logger.debug(message, { ...attributes }),
-    info: (message, attributes) => logger.info(message, { ...attributes }),
-    warn: (message, attributes) => logger.warn(message, { ...attributes }),
-    error: (message, attributes) => logger.error(message, { ...attributes }),
+    debug: (message, attributes) => logger.debug(message, attributesFor(attributes)),
+    info: (message, attributes) => logger.info(message, attributesFor(attributes)),
+    warn: (message, attributes) => logger.warn(message, attributesFor(attributes)),
+    error: (message, attributes) => logger.error(message, attributesFor(attributes)),
   };
 }
 

@@ -15,6 +15,7 @@
  * - `ROTOR_SIMULATOR_MODE=true`: accept loopback partner URLs (local stack and tests only);
  * - `ROTOR_SIMULATOR_URLS`: in simulator mode, JSON `{ "<Type>": "<simulator base URL>" }`.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { RotorError } from '../engine/errors.ts';
 import { ROTATION_STEPS } from '../engine/event.ts';
 import { AttemptCounter } from './attempts.ts';
@@ -47,21 +48,21 @@ function stepOf(event: unknown): { step: string; token: string } {
  */
 export function createRotationHandler(options: RotationHandlerOptions = {}) {
   const attempts = new AttemptCounter();
-  // Lambda runs one invocation at a time per instance, so the current try number can live here.
-  let attempt = 1;
+  // Per invocation, so concurrent rotations through one handler (the local stack) keep their own.
+  const currentAttempt = new AsyncLocalStorage<number>();
   let wired: Wired | undefined;
 
   return async (event: unknown, context?: LambdaContextLike): Promise<void> => {
     wired ??= wireHandler('rotor-rotation', options, context, (rotorEvent) => ({
       ...rotorEvent,
-      detail: { ...rotorEvent.detail, attempt },
+      detail: { ...rotorEvent.detail, attempt: currentAttempt.getStore() ?? 1 },
     }));
     const { engine, metrics } = wired;
     const { step, token } = stepOf(event);
-    attempt = attempts.next(`${token}:${step}`);
+    const attempt = attempts.next(`${token}:${step}`);
     const started = performance.now();
     try {
-      await engine.run(event);
+      await currentAttempt.run(attempt, () => engine.run(event));
       if (step === 'finishSecret') metrics.count(METRIC_NAMES.rotationSucceeded);
     } catch (error) {
       const category = error instanceof RotorError ? error.category : 'internal';
