@@ -4,6 +4,8 @@ export interface BuiltFunction {
   handler: string;
   outdir: string;
   files: { file: string; bytes: number }[];
+  /** Output files Node loads at a cold start: the entry and its static imports (relative to outdir). */
+  loadedAtStart: string[];
 }
 export function buildHandlers(options?: { outDir?: string; templatePath?: string }): Promise<BuiltFunction[]>;
 export function bundledFunctions(

@@ -78,10 +78,22 @@ export async function buildHandlers({ outDir = join(root, 'dist'), templatePath 
       legalComments: 'linked',
       logLevel: 'warning',
     });
-    const files = Object.entries(result.metafile.outputs)
+    const outputs = result.metafile.outputs;
+    const files = Object.entries(outputs)
       .map(([file, output]) => ({ file: relative(outdir, resolve(root, file)), bytes: output.bytes }))
       .sort((a, b) => b.bytes - a.bytes);
-    results.push({ logicalId: fn.logicalId, handler: fn.handler, outdir, files });
+    // What Node loads at a cold start: the entry and its static imports; import()s come later.
+    const entry = Object.keys(outputs).find((file) => outputs[file].entryPoint);
+    const atStart = new Set();
+    const visit = (file) => {
+      if (atStart.has(file)) return;
+      atStart.add(file);
+      for (const imported of outputs[file]?.imports ?? [])
+        if (imported.kind === 'import-statement') visit(imported.path);
+    };
+    if (entry) visit(entry);
+    const loadedAtStart = [...atStart].map((file) => relative(outdir, resolve(root, file)));
+    results.push({ logicalId: fn.logicalId, handler: fn.handler, outdir, files, loadedAtStart });
   }
   return results;
 }
@@ -93,13 +105,16 @@ function kib(bytes) {
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const at = process.argv.indexOf('--outdir');
   const outDir = at > 0 ? resolve(process.argv[at + 1]) : undefined;
-  for (const { logicalId, handler, outdir, files } of await buildHandlers({ outDir })) {
+  for (const { logicalId, handler, outdir, files, loadedAtStart } of await buildHandlers({ outDir })) {
     const code = files.filter((f) => !f.file.endsWith('.map') && !f.file.endsWith('.txt'));
-    const entry = code.find((f) => !f.file.startsWith('chunks'));
-    const total = code.reduce((sum, f) => sum + f.bytes, 0);
+    const sum = (list) => list.reduce((total, f) => total + f.bytes, 0);
+    const atStart = code.filter((f) => loadedAtStart.includes(f.file));
     console.log(
-      `${logicalId} (${handler}) → ${relative(root, outdir)}: entry ${entry?.file} ${kib(entry?.bytes ?? 0)}, all code ${kib(total)} in ${code.length} files`,
+      `${logicalId} (${handler}) → ${relative(root, outdir)}: ${kib(sum(atStart))} loaded at cold start, ${kib(sum(code))} of code in ${code.length} files`,
     );
-    for (const f of code) console.log(`  ${f.file.padEnd(48)} ${kib(f.bytes).padStart(12)}`);
+    for (const f of code) {
+      const when = loadedAtStart.includes(f.file) ? 'at start' : 'on import()';
+      console.log(`  ${f.file.padEnd(40)} ${kib(f.bytes).padStart(12)}  ${when}`);
+    }
   }
 }

@@ -6,9 +6,8 @@
  * `ROTOR_EXTERNAL_ID` remains for local use.
  */
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
-import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SSMClient } from '@aws-sdk/client-ssm';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import { InvalidConfigurationError } from '../engine/errors.ts';
 
 /** How long a fetched ExternalId is reused before it is read again (rotating it takes effect within this). */
@@ -151,8 +150,19 @@ export function externalIdReader(
           return () => provider.get(source.name, { maxAge: EXTERNAL_ID_MAX_AGE_SECONDS });
         })()
       : (() => {
-          const provider = new SSMProvider({ awsSdkV3Client: ssm ?? new SSMClient({}) });
-          return () => provider.get(source.name, { decrypt: true, maxAge: EXTERNAL_ID_MAX_AGE_SECONDS });
+          // Loaded on first use: the template stores the ExternalId in Secrets Manager, so the SSM
+          // client stays out of the bundle's entry file.
+          let provider: Promise<{ get(name: string, options: object): Promise<unknown> }> | undefined;
+          return async () => {
+            provider ??= (async () => {
+              const [{ SSMProvider }, { SSMClient }] = await Promise.all([
+                import('@aws-lambda-powertools/parameters/ssm'),
+                import('@aws-sdk/client-ssm'),
+              ]);
+              return new SSMProvider({ awsSdkV3Client: ssm ?? new SSMClient({}) });
+            })();
+            return (await provider).get(source.name, { decrypt: true, maxAge: EXTERNAL_ID_MAX_AGE_SECONDS });
+          };
         })();
   const variable = source.from === 'secret' ? 'ROTOR_EXTERNAL_ID_SECRET' : 'ROTOR_EXTERNAL_ID_PARAMETER';
   return async () => {

@@ -165,6 +165,8 @@ describe('Command: npm run build (output)', () => {
 
     // Assess
     expect(rotatorChunk).toBeDefined();
+    expect(rotation.loadedAtStart).toContain('rotation.mjs');
+    expect(rotation.loadedAtStart).not.toContain(`chunks/${rotatorChunk}`);
     expect(entry).toMatch(/import\("\.\/chunks\/rotator-[A-Z0-9]+\.mjs"\)/);
     // The Salesforce API client (names kept by the build) and jsforce live in the chunk only.
     expect(rotatorCode).toContain('"SalesforceApi"');
