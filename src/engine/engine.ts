@@ -40,6 +40,31 @@ export interface RotationEngineOptions {
   defaultGracePeriodSeconds?: number;
   /** Immutable secret versions by id, reused across the steps of a rotation (default: a small in-memory cache). */
   versionCache?: VersionCache;
+  /**
+   * Wraps every partner hook call, e.g. to open a trace subsegment per call. It must call `call`
+   * once and return (or throw) what it does.
+   */
+  hookWrapper?: HookWrapper;
+}
+
+/** See {@link RotationEngineOptions.hookWrapper}. */
+export type HookWrapper = <T>(
+  hook: keyof PartnerRotatorV1,
+  partnerType: string,
+  call: () => Promise<T>,
+) => Promise<T>;
+
+/** The rotator with every hook routed through `wrap` (identity when no wrapper is given). */
+function wrapRotator(rotator: PartnerRotatorV1, partnerType: string, wrap?: HookWrapper): PartnerRotatorV1 {
+  if (!wrap) return rotator;
+  const hooks = ['create', 'discard', 'set', 'test', 'promote', 'revoke', 'preflight'] as const;
+  const wrapped: Record<string, unknown> = { ...rotator };
+  for (const hook of hooks) {
+    const original = rotator[hook] as ((...args: unknown[]) => Promise<unknown>) | undefined;
+    if (!original) continue;
+    wrapped[hook] = (...args: unknown[]) => wrap(hook, partnerType, () => original.apply(rotator, args));
+  }
+  return wrapped as unknown as PartnerRotatorV1;
 }
 
 /** What {@link RotationEngine.revokePrevious} did. */
@@ -90,6 +115,7 @@ export class RotationEngine {
   readonly #simulatorUrls: Readonly<Record<string, string>>;
   readonly #defaultGracePeriodSeconds: number;
   readonly #versionCache: VersionCache;
+  readonly #hookWrapper: HookWrapper | undefined;
 
   constructor(options: RotationEngineOptions) {
     this.#clients = options.clients;
@@ -101,6 +127,7 @@ export class RotationEngine {
     this.#simulatorUrls = options.simulatorUrls ?? {};
     this.#defaultGracePeriodSeconds = options.defaultGracePeriodSeconds ?? DEFAULT_GRACE_PERIOD_SECONDS;
     this.#versionCache = options.versionCache ?? new VersionCache();
+    this.#hookWrapper = options.hookWrapper;
   }
 
   /**
@@ -136,7 +163,12 @@ export class RotationEngine {
       if (event.Step === 'finishSecret') {
         await this.#events.publish({
           detailType: 'Rotation Succeeded',
-          detail: { secretArn: arn, partnerType, versionId: token },
+          detail: {
+            secretArn: arn,
+            partnerType,
+            versionId: token,
+            gracePeriodSeconds: prepared.context.gracePeriodSeconds,
+          },
         });
       }
     } catch (thrown) {
@@ -211,7 +243,7 @@ export class RotationEngine {
     const config = resolvePartnerConfig(describe);
     const manifest = await this.#catalog.resolve(config.type);
     assertValid(manifest.metadataSchema, config.metadata, `${manifest.type} rotation metadata`);
-    const rotator = await manifest.loadRotator();
+    const rotator = wrapRotator(await manifest.loadRotator(), manifest.type, this.#hookWrapper);
     const context: HookContext = {
       secretId: arn,
       token,

@@ -15,6 +15,10 @@ export interface RotorEvent {
     step?: string;
     category?: ErrorCategory;
     message?: string;
+    /** How many times this step has been tried for this token (1 on the first try). */
+    attempt?: number;
+    /** On `Rotation Succeeded`: seconds the rotated-out credential keeps working before revocation. */
+    gracePeriodSeconds?: number;
   };
 }
 

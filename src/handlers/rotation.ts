@@ -1,73 +1,39 @@
 /**
  * Lambda entry point for Secrets Manager rotation. It runs unchanged against AWS or any compatible
  * endpoint: SDK clients take their endpoint from the SDK's own environment variables
- * (`AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_SECRETS_MANAGER`, `AWS_ENDPOINT_URL_STS`).
+ * (`AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_SECRETS_MANAGER`, `AWS_ENDPOINT_URL_STS`, …).
  *
- * Configuration (environment):
+ * Configuration (environment, see `config.ts`):
  * - `ROTOR_CUSTOMER_ROLE_NAME`: role to assume in a secret's account when it is not this one;
- * - `ROTOR_EXTERNAL_ID`: the ExternalId that role's trust policy requires;
+ * - `ROTOR_EXTERNAL_ID_SECRET` / `ROTOR_EXTERNAL_ID_PARAMETER`: name of the Secrets Manager secret /
+ *   SSM SecureString parameter holding the ExternalId that role requires (`ROTOR_EXTERNAL_ID`: the
+ *   value itself, for local use);
  * - `ROTOR_GRACE_PERIOD_SECONDS`: default grace period before revoking a rotated-out credential;
+ * - `ROTOR_EVENT_BUS_NAME`: Rotor's EventBridge bus (events are dropped when unset);
+ * - `ROTOR_SCHEDULE_GROUP`, `ROTOR_REVOCATION_FUNCTION_ARN`, `ROTOR_SCHEDULER_ROLE_ARN`: grace-period
+ *   revocation schedules (none when unset);
  * - `ROTOR_SIMULATOR_MODE=true`: accept loopback partner URLs (local stack and tests only);
  * - `ROTOR_SIMULATOR_URLS`: in simulator mode, JSON `{ "<Type>": "<simulator base URL>" }`.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { STSClient } from '@aws-sdk/client-sts';
-import { SecretsManagerClients } from '../aws/roles.ts';
-import { RotationEngine } from '../engine/engine.ts';
-import { InvalidConfigurationError } from '../engine/errors.ts';
-import type { RotorEventSink } from '../engine/events.ts';
-import type { RotationLogger } from '../runtime/logger.ts';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { RotorError } from '../engine/errors.ts';
+import { ROTATION_STEPS } from '../engine/event.ts';
+import { AttemptCounter } from './attempts.ts';
+import { METRIC_NAMES } from './observability.ts';
+import { type HandlerOptions, type LambdaContextLike, type Wired, wireHandler } from './wiring.ts';
 
-/** The part of the Lambda context the handler reads. */
-export interface LambdaContextLike {
-  invokedFunctionArn?: string;
-}
+export { powertoolsLogger } from './observability.ts';
+export type { LambdaContextLike } from './wiring.ts';
 
-export interface RotationHandlerOptions {
-  secretsManager?: SecretsManagerClient;
-  sts?: STSClient;
-  logger?: RotationLogger;
-  events?: RotorEventSink;
-  env?: NodeJS.ProcessEnv;
-  now?: () => Date;
-}
+export type RotationHandlerOptions = HandlerOptions;
 
-/** Adapts Powertools Logger (structured JSON to stdout) to the engine's narrow logger. */
-export function powertoolsLogger(logger: Logger): RotationLogger {
+/** Reads `Step` and the token off an event that may not be valid, for metrics and attempts. */
+function stepOf(event: unknown): { step: string; token: string } {
+  const { Step, ClientRequestToken } = (event ?? {}) as { Step?: unknown; ClientRequestToken?: unknown };
   return {
-    debug: (message, attributes) => logger.debug(message, { ...attributes }),
-    info: (message, attributes) => logger.info(message, { ...attributes }),
-    warn: (message, attributes) => logger.warn(message, { ...attributes }),
-    error: (message, attributes) => logger.error(message, { ...attributes }),
+    step: (ROTATION_STEPS as readonly unknown[]).includes(Step) ? (Step as string) : 'unknown',
+    token: typeof ClientRequestToken === 'string' ? ClientRequestToken : '',
   };
-}
-
-function simulatorUrlsFrom(env: NodeJS.ProcessEnv): Record<string, string> | undefined {
-  const raw = env.ROTOR_SIMULATOR_URLS;
-  if (!raw) return undefined;
-  try {
-    const parsed = JSON.parse(raw) as unknown;
-    if (parsed && typeof parsed === 'object' && Object.values(parsed).every((v) => typeof v === 'string')) {
-      return parsed as Record<string, string>;
-    }
-  } catch {
-    // reported below
-  }
-  throw new InvalidConfigurationError('ROTOR_SIMULATOR_URLS must be a JSON object of partner type to URL.', {
-    field: 'ROTOR_SIMULATOR_URLS',
-  });
-}
-
-function gracePeriodFrom(env: NodeJS.ProcessEnv): number | undefined {
-  const raw = env.ROTOR_GRACE_PERIOD_SECONDS;
-  if (raw === undefined || raw === '') return undefined;
-  if (!/^[0-9]{1,8}$/.test(raw)) {
-    throw new InvalidConfigurationError('ROTOR_GRACE_PERIOD_SECONDS must be a whole number of seconds.', {
-      field: 'ROTOR_GRACE_PERIOD_SECONDS',
-    });
-  }
-  return Number(raw);
 }
 
 /**
@@ -81,26 +47,31 @@ function gracePeriodFrom(env: NodeJS.ProcessEnv): number | undefined {
  * ```
  */
 export function createRotationHandler(options: RotationHandlerOptions = {}) {
-  const env = options.env ?? process.env;
-  let engine: RotationEngine | undefined;
+  const attempts = new AttemptCounter();
+  // Per invocation, so concurrent rotations through one handler (the local stack) keep their own.
+  const currentAttempt = new AsyncLocalStorage<number>();
+  let wired: Wired | undefined;
+
   return async (event: unknown, context?: LambdaContextLike): Promise<void> => {
-    engine ??= new RotationEngine({
-      clients: new SecretsManagerClients({
-        secretsManager: options.secretsManager ?? new SecretsManagerClient({}),
-        sts: options.sts ?? new STSClient({}),
-        engineAccountId: context?.invokedFunctionArn?.split(':')[4],
-        customerRoleName: env.ROTOR_CUSTOMER_ROLE_NAME || undefined,
-        externalId: env.ROTOR_EXTERNAL_ID || undefined,
-        now: options.now,
-      }),
-      logger: options.logger ?? powertoolsLogger(new Logger({ serviceName: 'rotor-rotation' })),
-      events: options.events,
-      now: options.now,
-      simulatorMode: env.ROTOR_SIMULATOR_MODE === 'true',
-      simulatorUrls: simulatorUrlsFrom(env),
-      defaultGracePeriodSeconds: gracePeriodFrom(env),
-    });
-    await engine.run(event);
+    wired ??= wireHandler('rotor-rotation', options, context, (rotorEvent) => ({
+      ...rotorEvent,
+      detail: { ...rotorEvent.detail, attempt: currentAttempt.getStore() ?? 1 },
+    }));
+    const { engine, metrics } = wired;
+    const { step, token } = stepOf(event);
+    const attempt = attempts.next(`${token}:${step}`);
+    const started = performance.now();
+    try {
+      await currentAttempt.run(attempt, () => engine.run(event));
+      if (step === 'finishSecret') metrics.count(METRIC_NAMES.rotationSucceeded);
+    } catch (error) {
+      const category = error instanceof RotorError ? error.category : 'internal';
+      metrics.count(METRIC_NAMES.rotationFailed, { name: 'category', value: category });
+      throw error;
+    } finally {
+      metrics.duration(step, performance.now() - started);
+      metrics.flush();
+    }
   };
 }
 

@@ -7,7 +7,6 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InvalidConfigurationError } from '../engine/errors.ts';
 import { signCanonical, verifyCanonical } from './catalog-signature.ts';
 import { CatalogSignatureError, PluginManifestError } from './errors.ts';
 import type { JsonSchema } from './partner.ts';
@@ -78,23 +77,41 @@ function signedBody(document: Pick<CatalogDocument, 'formatVersion' | 'partners'
  * @throws {CatalogSignatureError} when the file is missing, malformed or not signed by `publicKey`.
  */
 export function readCatalog(catalogPath: string, publicKey: string): CatalogEntry[] {
-  let document: CatalogDocument;
+  let document: unknown;
   try {
-    document = JSON.parse(readFileSync(catalogPath, 'utf8')) as CatalogDocument;
-    assertValid(catalogSchema, document, `partner catalog ${catalogPath}`);
+    document = JSON.parse(readFileSync(catalogPath, 'utf8'));
   } catch (error) {
     throw new CatalogSignatureError(
-      `Cannot read the partner catalog ${catalogPath} (${error instanceof InvalidConfigurationError ? error.message : (error as Error).message}); regenerate it with \`npx rotor partner vet <dir>\`.`,
+      `Cannot read the partner catalog ${catalogPath} (${(error as Error).message}); regenerate it with \`npx rotor partner vet <dir>\`.`,
       { field: 'catalog', cause: error },
     );
   }
-  if (!verifyCanonical(signedBody(document), document.signature.value, publicKey)) {
+  return verifyCatalog(document, catalogPath, publicKey);
+}
+
+/**
+ * Checks a parsed catalog document: its shape, then its signature.
+ *
+ * @param source - names the document in errors (a path, or "the bundled catalog").
+ * @throws {CatalogSignatureError} when it is malformed or not signed by `publicKey`.
+ */
+export function verifyCatalog(document: unknown, source: string, publicKey: string): CatalogEntry[] {
+  try {
+    assertValid(catalogSchema, document, `partner catalog ${source}`);
+  } catch (error) {
     throw new CatalogSignatureError(
-      `The partner catalog ${catalogPath} has an invalid signature for the trusted key; re-sign it with \`npx rotor partner vet <dir>\` (development key) or set ROTOR_CATALOG_PUBLIC_KEY to the key that signed it.`,
+      `Cannot read the partner catalog ${source} (${(error as Error).message}); regenerate it with \`npx rotor partner vet <dir>\`.`,
+      { field: 'catalog', cause: error },
+    );
+  }
+  const catalog = document as CatalogDocument;
+  if (!verifyCanonical(signedBody(catalog), catalog.signature.value, publicKey)) {
+    throw new CatalogSignatureError(
+      `The partner catalog ${source} has an invalid signature for the trusted key; re-sign it with \`npx rotor partner vet <dir>\` (development key) or set ROTOR_CATALOG_PUBLIC_KEY to the key that signed it.`,
       { field: 'signature' },
     );
   }
-  return document.partners;
+  return catalog.partners;
 }
 
 /** The catalog entry that pins the plugin in `pluginDir` as it is on disk now. */

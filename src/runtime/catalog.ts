@@ -10,7 +10,8 @@ import { existsSync } from 'node:fs';
 import { delimiter, isAbsolute, join, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InternalError, InvalidConfigurationError } from '../engine/errors.ts';
-import { CATALOG_FILE, type CatalogEntry, readCatalog } from './catalog-file.ts';
+import { bundledCatalog } from './bundled-catalog.ts';
+import { CATALOG_FILE, type CatalogEntry, readCatalog, verifyCatalog } from './catalog-file.ts';
 import { trustedPublicKey } from './catalog-signature.ts';
 import { PluginManifestError, PluginTamperedError } from './errors.ts';
 import { checkManifest, checkRotatorHooks } from './manifest-check.ts';
@@ -141,8 +142,13 @@ export class PartnerCatalog {
   /** The vetted entries, read and signature-checked once. */
   #vettedEntries(): Map<string, CatalogEntry> {
     if (!this.#options) return new Map();
+    const { catalogPath, publicKey } = this.#options;
+    const bundled = bundledCatalog;
     this.#vetted ??= new Map(
-      readCatalog(this.#options.catalogPath, this.#options.publicKey).map((entry) => [entry.type, entry]),
+      (bundled
+        ? verifyCatalog(bundled.document, 'bundled with this handler', publicKey)
+        : readCatalog(catalogPath, publicKey)
+      ).map((entry) => [entry.type, entry]),
     );
     return this.#vetted;
   }
@@ -150,7 +156,8 @@ export class PartnerCatalog {
   /** Plugin folders with a manifest that no catalog entry pins (only looked at when allowed). */
   #unvettedDirs(): string[] {
     const options = this.#options;
-    if (!options) return [];
+    // A bundle holds vetted plugins only: there are no plugin folders next to it.
+    if (!options || bundledCatalog) return [];
     const vettedPaths = new Set([...this.#vettedEntries().values()].map((e) => e.path));
     return [...localPluginDirs(options.rootDir), ...options.pluginDirs]
       .map((dir) => (isAbsolute(dir) ? relative(options.rootDir, dir).split(sep).join('/') : dir))
@@ -240,6 +247,11 @@ export class PartnerCatalog {
   async #load(type: string): Promise<AnyPartnerManifest> {
     const options = this.#options!;
     const entry = this.#vettedEntries().get(type);
+    const bundledLoader = bundledCatalog?.loaders[type];
+    if (entry && bundledLoader) {
+      // Digests were verified when the bundle was built; the bundle itself is the pinned artifact.
+      return withCheckedRotator(checkManifest((await bundledLoader()).default));
+    }
     if (entry) {
       const status = this.verify(type);
       if (!status.ok) {
