@@ -1,0 +1,530 @@
+/**
+ * Rotation orchestration as Secrets Manager does it: a `RotateSecret` request runs the steps
+ * asynchronously through the rotation handler (under the secret's role), failed rotations are
+ * retried with back-off and then left for the next window, schedules fire inside their windows on
+ * an injectable clock, `RotateImmediately=false` runs a test rotation, and a manual write that
+ * moves AWSCURRENT mid-rotation abandons it. Every attempt publishes events and writes one audit
+ * record.
+ */
+import { randomUUID } from 'node:crypto';
+import type { RotationStep } from '../../engine/event.ts';
+import type { RotationAttempt, RotationRunner } from '../rotation-runner.ts';
+import type { RotationRequest } from '../secrets-manager/index.ts';
+import { type AuditLog, type AuditRecord, InMemoryAuditLog, type RotationTrigger } from './audit-log.ts';
+import { type Clock, systemClock } from './clock.ts';
+import type { PendingDiscarder } from './discard.ts';
+import { RotationAbandonedError, RotationCleanupError } from './errors.ts';
+import { type EventBus, InMemoryEventBus } from './event-bus.ts';
+import {
+  labelUpdatedEvent,
+  type RotationEventName,
+  rotationServiceEvent,
+  UNREPORTED_LABELS,
+} from './events.ts';
+import { type DescribedSecret, describe, type SecretsManagerPort, versionWithLabel } from './port.ts';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelay } from './retry-policy.ts';
+import { parseRotationRules, type RotationSchedule, type RotationWindow } from './rotation-rules.ts';
+import { InMemoryScheduleStore, type ScheduleEntry, type ScheduleStore } from './schedule-store.ts';
+import { nextRotationDate, windowAfter } from './windows.ts';
+
+/**
+ * What a test rotation (`RotateImmediately=false`) runs. AWS: it "creates an AWSPENDING version of
+ * the secret and then removes it"; whether createSecret runs is Not confirmed.
+ * - `create-set-test` (default): createSecret, setSecret and testSecret on the pending version,
+ *   then the minted credential is discarded at the source and AWSPENDING removed;
+ * - `test-current`: the pending version gets a copy of AWSCURRENT and only testSecret runs (nothing
+ *   is minted at the source).
+ */
+export type TestRotationMode = 'create-set-test' | 'test-current';
+
+/** A label move seen on one secret, from the service observer. */
+export interface LabelChange {
+  secretArn: string;
+  name: string;
+  region: string;
+  /** Label → version before and after the operation. */
+  before: Record<string, string>;
+  after: Record<string, string>;
+}
+
+export interface RotationOrchestratorOptions {
+  port: SecretsManagerPort;
+  runner: RotationRunner;
+  clock?: Clock;
+  bus?: EventBus;
+  audit?: AuditLog;
+  schedules?: ScheduleStore;
+  /** Discards credentials minted for test or abandoned rotations; without it they stay at the source. */
+  discarder?: PendingDiscarder;
+  retry?: Partial<RetryPolicy>;
+  testRotation?: TestRotationMode;
+  /**
+   * A window that passed with no rotation (the stack was down) is caught up at the next tick.
+   * Default true: `NextRotationDate` promises a rotation "on or before" it.
+   */
+  catchUpMissedWindows?: boolean;
+  /** How often the system clock is polled for due windows and retries. Default 1000 ms. */
+  tickIntervalMs?: number;
+}
+
+const TEST_STEPS: readonly RotationStep[] = ['createSecret', 'setSecret', 'testSecret'];
+/** A bound on windows walked per tick after a long jump of the clock. */
+const MAX_WINDOWS_PER_TICK = 100_000;
+
+interface ActiveRotation {
+  versionId: string;
+  controller: AbortController;
+}
+
+function isNotFound(error: unknown): boolean {
+  return (error as { type?: string }).type === 'ResourceNotFoundException';
+}
+
+/**
+ * @example
+ * ```ts
+ * const orchestrator = new RotationOrchestrator({ port: servicePort(service), runner, clock });
+ * const service = new SecretsManagerService({ onRotationRequested: (r) => orchestrator.onRotationRequested(r) });
+ * orchestrator.start();
+ * ```
+ */
+export class RotationOrchestrator {
+  readonly bus: EventBus;
+  readonly audit: AuditLog;
+  readonly schedules: ScheduleStore;
+  readonly clock: Clock;
+  readonly #port: SecretsManagerPort;
+  readonly #runner: RotationRunner;
+  readonly #discarder: PendingDiscarder | undefined;
+  readonly #retry: RetryPolicy;
+  readonly #testMode: TestRotationMode;
+  readonly #catchUp: boolean;
+  readonly #tickIntervalMs: number;
+  readonly #active = new Map<string, ActiveRotation>();
+  /** Triggers of rotations the scheduler asked RotateSecret for, by version id. */
+  readonly #expected = new Map<string, RotationTrigger>();
+  readonly #work = new Set<Promise<unknown>>();
+  #ticking: Promise<void> | undefined;
+  #stop: (() => void) | undefined;
+
+  constructor(options: RotationOrchestratorOptions) {
+    this.#port = options.port;
+    this.#runner = options.runner;
+    this.clock = options.clock ?? systemClock;
+    this.bus = options.bus ?? new InMemoryEventBus();
+    this.audit = options.audit ?? new InMemoryAuditLog();
+    this.schedules = options.schedules ?? new InMemoryScheduleStore();
+    this.#discarder = options.discarder;
+    this.#retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.#testMode = options.testRotation ?? 'create-set-test';
+    this.#catchUp = options.catchUpMissedWindows ?? true;
+    this.#tickIntervalMs = options.tickIntervalMs ?? 1000;
+  }
+
+  /** Starts the scheduler: on every jump of a virtual clock, else on an interval of the system clock. */
+  start(): void {
+    if (this.#stop) return;
+    const onTick = () => void this.tick();
+    if (this.clock.onAdvance) {
+      this.#stop = this.clock.onAdvance(onTick);
+      return;
+    }
+    const timer = setInterval(onTick, this.#tickIntervalMs);
+    timer.unref();
+    this.#stop = () => clearInterval(timer);
+  }
+
+  /** Stops the scheduler and waits for running work. */
+  async close(): Promise<void> {
+    this.#stop?.();
+    this.#stop = undefined;
+    await this.idle();
+  }
+
+  /** Resolves once no tick, rotation, retry or clean-up is running. */
+  async idle(): Promise<void> {
+    while (this.#work.size > 0 || this.#ticking) {
+      await Promise.allSettled([...this.#work, this.#ticking]);
+    }
+    await this.#runner.idle();
+  }
+
+  #track<T>(promise: Promise<T>): Promise<T> {
+    const tracked = promise.finally(() => this.#work.delete(tracked));
+    this.#work.add(tracked);
+    return tracked;
+  }
+
+  /** The service's `onRotationRequested`: RotateSecret has created the AWSPENDING version. */
+  onRotationRequested(request: RotationRequest): Promise<void> {
+    return this.#track(this.#onRotationRequested(request));
+  }
+
+  async #onRotationRequested(request: RotationRequest): Promise<void> {
+    const { secretArn, versionId, region } = request;
+    const existing = await this.schedules.get(secretArn);
+    const expected = this.#expected.get(versionId);
+    this.#expected.delete(versionId);
+    await this.schedules.put({
+      ...existing,
+      secretArn,
+      region,
+      // A scheduled rotation keeps the enable date; a RotateSecret call (re)configures.
+      enabledAt: expected === undefined || existing === undefined ? this.#nowIso() : existing.enabledAt,
+      retry: undefined,
+    });
+    if (!request.rotateImmediately) {
+      await this.#testRotation(secretArn, versionId, region);
+      return;
+    }
+    await this.#rotate(secretArn, versionId, region, expected ?? 'rotate-secret', 1);
+  }
+
+  /** A full rotation attempt of the pending version `versionId`. */
+  async #rotate(
+    secretArn: string,
+    versionId: string,
+    region: string,
+    trigger: RotationTrigger,
+    attemptNumber: number,
+  ): Promise<void> {
+    if (this.#active.has(secretArn)) return;
+    const controller = new AbortController();
+    this.#active.set(secretArn, { versionId, controller });
+    try {
+      const described = await describe(this.#port, secretArn, region);
+      const roleArn = described.ExternalSecretRotationRoleArn;
+      await this.#publish('RotationStarted', secretArn, versionId);
+      const attempt = await this.#runner.run(secretArn, versionId, {
+        trigger,
+        signal: controller.signal,
+        ...(roleArn === undefined ? {} : { roleArn }),
+      });
+      if (attempt.result === 'abandoned') {
+        await this.#cleanUp(secretArn, versionId, region).catch(() => undefined);
+      }
+      await this.#record(attempt, 'rotation', trigger, attemptNumber, described);
+      if (attempt.result === 'succeeded') {
+        await this.#publish('RotationSucceeded', secretArn, versionId);
+        await this.#updateEntry(secretArn, (entry) => ({ ...entry, retry: undefined }));
+      } else if (attempt.result === 'failed') {
+        const step = attempt.failure?.step ?? 'createSecret';
+        await this.#publish(
+          'RotationFailed',
+          secretArn,
+          versionId,
+          `Error when executing lambda ${this.#runner.functionArn} during ${step} step`,
+        );
+        await this.#scheduleRetry(secretArn, versionId, attemptNumber);
+      }
+    } finally {
+      this.#active.delete(secretArn);
+    }
+  }
+
+  async #scheduleRetry(secretArn: string, versionId: string, attempts: number): Promise<void> {
+    const delay = retryDelay(this.#retry, attempts);
+    const nextAttemptAt =
+      delay === undefined ? undefined : new Date(this.clock.now().getTime() + delay).toISOString();
+    await this.#updateEntry(secretArn, (entry) => ({
+      ...entry,
+      retry: { versionId, attempts, ...(nextAttemptAt === undefined ? {} : { nextAttemptAt }) },
+    }));
+  }
+
+  /** RotateImmediately=false: exercise the steps on a pending version, then remove every trace of it. */
+  async #testRotation(secretArn: string, versionId: string, region: string): Promise<void> {
+    if (this.#active.has(secretArn)) return;
+    const controller = new AbortController();
+    this.#active.set(secretArn, { versionId, controller });
+    try {
+      const described = await describe(this.#port, secretArn, region);
+      const roleArn = described.ExternalSecretRotationRoleArn;
+      await this.#publish('TestRotationStarted', secretArn, versionId);
+      let steps = TEST_STEPS;
+      if (this.#testMode === 'test-current') {
+        const current = await this.#port.call('GetSecretValue', { SecretId: secretArn }, region);
+        await this.#port.call(
+          'PutSecretValue',
+          {
+            SecretId: secretArn,
+            ClientRequestToken: versionId,
+            VersionStages: ['AWSPENDING'],
+            ...(current.SecretString === undefined
+              ? { SecretBinary: current.SecretBinary }
+              : { SecretString: current.SecretString }),
+          },
+          region,
+        );
+        steps = ['testSecret'];
+      }
+      const attempt = await this.#runner.run(secretArn, versionId, {
+        trigger: 'test',
+        steps,
+        signal: controller.signal,
+        ...(roleArn === undefined ? {} : { roleArn }),
+      });
+      try {
+        await this.#cleanUp(secretArn, versionId, region, this.#testMode === 'create-set-test');
+      } catch (error) {
+        if (attempt.result === 'succeeded') {
+          attempt.result = 'failed';
+          attempt.failure = {
+            step: 'testSecret',
+            category: 'internal',
+            name: 'RotationCleanupError',
+            message: (error as Error).message,
+          };
+        }
+      }
+      await this.#record(attempt, 'test-rotation', 'test', 1, described);
+      await this.#publish(
+        attempt.result === 'succeeded' ? 'TestRotationSucceeded' : 'TestRotationFailed',
+        secretArn,
+        versionId,
+        attempt.result === 'succeeded'
+          ? undefined
+          : `Error when executing lambda ${this.#runner.functionArn} during ${attempt.failure?.step ?? 'testSecret'} step`,
+      );
+    } finally {
+      this.#active.delete(secretArn);
+    }
+  }
+
+  /**
+   * Leaves no trace of an unfinished rotation (I4): the credential minted for `versionId` is
+   * discarded at the source, and AWSPENDING comes off the version if it is still there.
+   */
+  async #cleanUp(secretArn: string, versionId: string, region: string, discard = true): Promise<void> {
+    let failure: unknown;
+    if (discard && this.#discarder) {
+      await this.#discarder.discard({ secretArn, versionId, region }).catch((error: unknown) => {
+        failure = error;
+      });
+    }
+    const described = await describe(this.#port, secretArn, region);
+    if (described.VersionIdsToStages?.[versionId]?.includes('AWSPENDING')) {
+      await this.#port.call(
+        'UpdateSecretVersionStage',
+        { SecretId: secretArn, VersionStage: 'AWSPENDING', RemoveFromVersionId: versionId },
+        region,
+      );
+    }
+    if (failure !== undefined) {
+      throw new RotationCleanupError(
+        `Could not discard the credential minted for version ${versionId} of ${secretArn} at the source.`,
+        { cause: failure },
+      );
+    }
+  }
+
+  /** The service observer's report of label moves: label events, manual writes and abandonment. */
+  onLabelsChanged(change: LabelChange): Promise<void> {
+    return this.#track(this.#onLabelsChanged(change));
+  }
+
+  async #onLabelsChanged({ secretArn, name, region, before, after }: LabelChange): Promise<void> {
+    const time = this.clock.now();
+    for (const [label, versionId] of Object.entries(after)) {
+      if (UNREPORTED_LABELS.has(label) || before[label] === versionId) continue;
+      await this.bus.publish(labelUpdatedEvent({ secretArn, name, label, versionId, time }));
+    }
+    const currentMoved = after.AWSCURRENT !== undefined && after.AWSCURRENT !== before.AWSCURRENT;
+    const finishedRotation = currentMoved && after.AWSCURRENT === before.AWSPENDING;
+    if (!currentMoved || finishedRotation || before.AWSCURRENT === undefined) return;
+    // A write other than a rotation moved AWSCURRENT: it counts as a rotation for next-date purposes.
+    await this.#updateEntry(secretArn, (entry) => ({ ...entry, lastManualWriteAt: time.toISOString() }));
+    const pending = before.AWSPENDING;
+    if (pending !== undefined && pending !== before.AWSCURRENT && after.AWSPENDING !== pending) {
+      await this.#abandon(secretArn, pending, region);
+    }
+  }
+
+  async #abandon(secretArn: string, versionId: string, region: string): Promise<void> {
+    await this.#publish('RotationAbandoned', secretArn, versionId);
+    await this.#updateEntry(secretArn, (entry) =>
+      entry.retry?.versionId === versionId ? { ...entry, retry: undefined } : entry,
+    );
+    const active = this.#active.get(secretArn);
+    if (active?.versionId === versionId) {
+      // The running attempt stops before its next step and cleans up after itself.
+      active.controller.abort(new RotationAbandonedError(`Rotation of ${secretArn} was abandoned.`));
+      return;
+    }
+    await this.#cleanUp(secretArn, versionId, region).catch(() => undefined);
+  }
+
+  /**
+   * One scheduler pass: starts retries that are due and rotations whose window has opened.
+   * Overlapping calls share one pass.
+   */
+  tick(): Promise<void> {
+    this.#ticking ??= this.#tickOnce().finally(() => {
+      this.#ticking = undefined;
+    });
+    return this.#ticking;
+  }
+
+  async #tickOnce(): Promise<void> {
+    for (const entry of await this.schedules.list()) {
+      if (this.#active.has(entry.secretArn)) continue;
+      await this.#tickEntry(entry).catch(() => undefined);
+    }
+  }
+
+  async #tickEntry(entry: ScheduleEntry): Promise<void> {
+    let described: DescribedSecret;
+    try {
+      described = await describe(this.#port, entry.secretArn, entry.region);
+    } catch (error) {
+      if (isNotFound(error)) await this.schedules.delete(entry.secretArn);
+      return;
+    }
+    if (described.DeletedDate !== undefined || described.RotationEnabled !== true) return;
+    const now = this.clock.now();
+    const pending = pendingVersion(described);
+    const retry = entry.retry;
+    if (retry?.nextAttemptAt !== undefined) {
+      if (pending !== retry.versionId) {
+        await this.schedules.put({ ...entry, retry: undefined });
+      } else if (now.getTime() >= Date.parse(retry.nextAttemptAt)) {
+        void this.#track(
+          this.#rotate(entry.secretArn, retry.versionId, entry.region, 'retry', retry.attempts + 1),
+        );
+        return;
+      } else {
+        return;
+      }
+    }
+    const schedule = scheduleOf(described);
+    if (schedule === undefined) return;
+    const window = this.#dueWindow(schedule, basisOf(described, entry), entry.handledWindowStart, now);
+    if (window === undefined) return;
+    await this.schedules.put({ ...entry, handledWindowStart: window.start.toISOString(), retry: undefined });
+    if (pending !== undefined) {
+      // "A previous rotation isn't complete. That rotation will be reattempted." — here it is.
+      void this.#track(this.#rotate(entry.secretArn, pending, entry.region, 'schedule', 1));
+      return;
+    }
+    const versionId = randomUUID();
+    this.#expected.set(versionId, 'schedule');
+    await this.#port
+      .call('RotateSecret', { SecretId: entry.secretArn, ClientRequestToken: versionId }, entry.region)
+      .catch(() => this.#expected.delete(versionId));
+  }
+
+  /** The latest window that has opened since the basis and was not acted on yet. */
+  #dueWindow(
+    schedule: RotationSchedule,
+    basis: Date,
+    handledStart: string | undefined,
+    now: Date,
+  ): RotationWindow | undefined {
+    let window = windowAfter(schedule, basis);
+    if (window && handledStart !== undefined && window.start.getTime() <= Date.parse(handledStart)) {
+      window = windowAfter(schedule, new Date(handledStart));
+    }
+    if (window === undefined || window.start > now) return undefined;
+    for (let i = 0; i < MAX_WINDOWS_PER_TICK; i++) {
+      const next = windowAfter(schedule, window.start);
+      if (next === undefined || next.start > now) break;
+      window = next;
+    }
+    if (now >= window.end && !this.#catchUp) return undefined;
+    return window;
+  }
+
+  /**
+   * `NextRotationDate` of a described secret, or undefined when no schedule applies. It counts from
+   * the last rotation or manual value change, so it stays in the past while rotations fail.
+   */
+  async nextRotationDate(described: DescribedSecret): Promise<Date | undefined> {
+    if (described.RotationEnabled !== true) return undefined;
+    const schedule = scheduleOf(described);
+    if (schedule === undefined) return undefined;
+    return nextRotationDate(schedule, basisOf(described, await this.schedules.get(described.ARN)));
+  }
+
+  async #updateEntry(secretArn: string, update: (entry: ScheduleEntry) => ScheduleEntry): Promise<void> {
+    const entry = await this.schedules.get(secretArn);
+    if (entry !== undefined) await this.schedules.put(update(entry));
+  }
+
+  async #publish(name: RotationEventName, secretArn: string, versionId: string, errorMessage?: string) {
+    await this.bus.publish(
+      rotationServiceEvent(name, {
+        secretArn,
+        versionId,
+        time: this.clock.now(),
+        ...(errorMessage === undefined ? {} : { errorMessage }),
+      }),
+    );
+  }
+
+  async #record(
+    attempt: RotationAttempt,
+    kind: AuditRecord['kind'],
+    trigger: RotationTrigger,
+    attemptNumber: number,
+    described: DescribedSecret,
+  ): Promise<void> {
+    const finishedAt = attempt.finishedAt ?? this.#nowIso();
+    const previousVersionId = versionWithLabel(described, 'AWSCURRENT');
+    await this.audit.append({
+      id: randomUUID(),
+      secretArn: attempt.secretArn,
+      versionId: attempt.versionId,
+      ...(previousVersionId === undefined ? {} : { previousVersionId }),
+      kind,
+      trigger,
+      ...(attempt.roleArn === undefined ? {} : { roleArn: attempt.roleArn }),
+      attempt: attemptNumber,
+      startedAt: attempt.startedAt,
+      finishedAt,
+      durationMs: Date.parse(finishedAt) - Date.parse(attempt.startedAt),
+      result: attempt.result === 'running' ? 'failed' : attempt.result,
+      steps: attempt.steps.map((step) => {
+        const stepFinished = step.finishedAt ?? finishedAt;
+        return {
+          step: step.step,
+          status: step.status === 'running' ? 'failed' : step.status,
+          startedAt: step.startedAt,
+          finishedAt: stepFinished,
+          durationMs: Date.parse(stepFinished) - Date.parse(step.startedAt),
+        };
+      }),
+      ...(attempt.failure === undefined ? {} : { failure: { ...attempt.failure } }),
+    });
+  }
+
+  #nowIso(): string {
+    return this.clock.now().toISOString();
+  }
+}
+
+/** The version AWSPENDING marks while a rotation is in progress (not AWSCURRENT's). */
+function pendingVersion(described: DescribedSecret): string | undefined {
+  const pending = versionWithLabel(described, 'AWSPENDING');
+  return pending !== undefined && pending !== versionWithLabel(described, 'AWSCURRENT') ? pending : undefined;
+}
+
+function scheduleOf(described: DescribedSecret): RotationSchedule | undefined {
+  if (described.RotationRules === undefined) return undefined;
+  try {
+    return parseRotationRules(described.RotationRules);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The last rotation or manual value change; before either, when rotation was enabled (else creation). */
+function basisOf(described: DescribedSecret, entry: ScheduleEntry | undefined): Date {
+  const candidates = [
+    described.LastRotatedDate === undefined ? undefined : described.LastRotatedDate * 1000,
+    entry?.lastManualWriteAt === undefined ? undefined : Date.parse(entry.lastManualWriteAt),
+  ].filter((time): time is number => time !== undefined);
+  if (candidates.length > 0) return new Date(Math.max(...candidates));
+  return new Date(
+    entry?.enabledAt === undefined ? described.CreatedDate * 1000 : Date.parse(entry.enabledAt),
+  );
+}
