@@ -8,9 +8,11 @@ import {
   CreateSecretCommand,
   DescribeSecretCommand,
   GetSecretValueCommand,
+  ListSecretsCommand,
   PutSecretValueCommand,
   RotateSecretCommand,
   type RotateSecretCommandInput,
+  UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { BusEntry } from '../../src/local/orchestrator/index.ts';
@@ -396,5 +398,111 @@ describe('Class: RotationOrchestrator', () => {
     expect(later.events.map((e) => e.seq)).toEqual(all.events.slice(3).map((e) => e.seq));
     expect(audit.records).toHaveLength(1);
     expect(bad.status).toBe(400);
+  });
+  it('abandons a rotation that is waiting for its retry and discards what it minted', async () => {
+    // Prepare
+    let failTest = true;
+    stack = await startOrchestratedStack({
+      beforeStep: async (step) => {
+        if (step === 'testSecret' && failTest) throw new Error('test step down');
+      },
+    });
+    const { arn, value } = await createSecret(stack);
+    const liveBefore = liveKeys(stack);
+    await mesRotation(stack, arn);
+    await stack.orchestration.orchestrator.idle();
+    const liveWhileFailing = liveKeys(stack);
+    failTest = false;
+
+    // Act
+    await stack.sm.send(new PutSecretValueCommand({ SecretId: arn, SecretString: value }));
+    await stack.orchestration.orchestrator.idle();
+    await stack.advance(60 * MINUTE_MS);
+    const records = await stack.orchestration.audit.list({ secretId: arn });
+
+    // Assess
+    expect(liveWhileFailing).toBe(liveBefore + 1);
+    expect(liveKeys(stack)).toBe(liveBefore);
+    expect(records.map((r) => `${r.result}:${r.failure?.step}`)).toEqual(['failed:testSecret']);
+    expect(names(await eventsOf(stack, arn))).toEqual([
+      'Label AWSCURRENT',
+      'RotationStarted',
+      'RotationFailed',
+      'Label AWSCURRENT',
+      'RotationAbandoned',
+    ]);
+  });
+
+  it('counts a manual value change as a rotation for NextRotationDate, in DescribeSecret and ListSecrets', async () => {
+    // Prepare
+    stack = await startOrchestratedStack();
+    const { arn, name, value } = await createSecret(stack);
+    await mesRotation(stack, arn, { RotateImmediately: false });
+    await stack.orchestration.orchestrator.idle();
+    await stack.advance(10 * DAY_MS);
+
+    // Act
+    await stack.sm.send(new PutSecretValueCommand({ SecretId: arn, SecretString: value }));
+    await stack.orchestration.orchestrator.idle();
+    const described = await stack.sm.send(new DescribeSecretCommand({ SecretId: arn }));
+    const listed = await stack.sm.send(
+      new ListSecretsCommand({ Filters: [{ Key: 'name', Values: [name] }] }),
+    );
+
+    // Assess
+    expect(described.NextRotationDate?.toISOString()).toBe('2026-04-10T23:59:59.000Z');
+    expect(listed.SecretList?.[0]?.NextRotationDate?.toISOString()).toBe('2026-04-10T23:59:59.000Z');
+  });
+
+  it('catches up a window the clock jumped over, unless catchUpMissedWindows is off', async () => {
+    for (const catchUpMissedWindows of [true, false]) {
+      // Prepare
+      stack = await startOrchestratedStack({ catchUpMissedWindows });
+      const { arn } = await createSecret(stack);
+      await mesRotation(stack, arn, {
+        RotationRules: { ScheduleExpression: 'cron(0 12 * * ? *)', Duration: '1h' },
+        RotateImmediately: false,
+      });
+      await stack.orchestration.orchestrator.idle();
+
+      // Act
+      await stack.advance(4 * 60 * MINUTE_MS); // 14:30: the 12:00–13:00 window has passed unseen
+      const records = await stack.orchestration.audit.list({ secretId: arn });
+
+      // Assess
+      expect(records.map((r) => r.trigger)).toEqual(catchUpMissedWindows ? ['test', 'schedule'] : ['test']);
+      await stack.close();
+      stack = undefined;
+    }
+  });
+
+  it('publishes Secret Label Updated for custom labels, never for AWSPENDING or AWSPREVIOUS', async () => {
+    // Prepare
+    stack = await startOrchestratedStack();
+    const { arn } = await createSecret(stack);
+    const described = await stack.sm.send(new DescribeSecretCommand({ SecretId: arn }));
+    const current = Object.keys(described.VersionIdsToStages ?? {})[0]!;
+
+    // Act
+    await stack.sm.send(
+      new UpdateSecretVersionStageCommand({ SecretId: arn, VersionStage: 'BLUE', MoveToVersionId: current }),
+    );
+    await stack.sm.send(
+      new UpdateSecretVersionStageCommand({
+        SecretId: arn,
+        VersionStage: 'AWSPENDING',
+        MoveToVersionId: current,
+      }),
+    );
+    await stack.orchestration.orchestrator.idle();
+    const events = await eventsOf(stack, arn);
+
+    // Assess
+    expect(names(events)).toEqual(['Label AWSCURRENT', 'Label BLUE']);
+    expect(events[1]!.event.detail).toEqual({
+      name: described.Name,
+      labelUpdated: 'BLUE',
+      versionId: current,
+    });
   });
 });

@@ -41,7 +41,8 @@ export interface OrchestratedStack {
   close(): Promise<void>;
 }
 
-export interface OrchestratedStackOptions extends Pick<LocalOrchestrationOptions, 'retry' | 'testRotation'> {
+export interface OrchestratedStackOptions
+  extends Pick<LocalOrchestrationOptions, 'retry' | 'testRotation' | 'catchUpMissedWindows'> {
   /** Awaited before each step reaches the handler: lets a test act between two steps. */
   beforeStep?: (step: string) => Promise<void>;
 }
