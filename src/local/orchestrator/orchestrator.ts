@@ -105,6 +105,7 @@ export class RotationOrchestrator {
   readonly #expected = new Map<string, RotationTrigger>();
   readonly #work = new Set<Promise<unknown>>();
   #ticking: Promise<void> | undefined;
+  #tickAgain = false;
   #stop: (() => void) | undefined;
 
   constructor(options: RotationOrchestratorOptions) {
@@ -359,7 +360,17 @@ export class RotationOrchestrator {
    * Overlapping calls share one pass.
    */
   tick(): Promise<void> {
-    this.#ticking ??= this.#tickOnce().finally(() => {
+    if (this.#ticking) {
+      // Time moved during a pass: run one more pass after it, so no due window is missed.
+      this.#tickAgain = true;
+      return this.#ticking;
+    }
+    this.#ticking = (async () => {
+      do {
+        this.#tickAgain = false;
+        await this.#tickOnce();
+      } while (this.#tickAgain);
+    })().finally(() => {
       this.#ticking = undefined;
     });
     return this.#ticking;
