@@ -1,4 +1,7 @@
-/** `rotor events`: the local stack's events, once or followed, filtered by secret. */
+/**
+ * `rotor events` (the local stack's events, once or followed, filtered by secret) and `rotor rotate`
+ * against a stack with orchestration wired in.
+ */
 
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -96,6 +99,32 @@ describe('Command: events', () => {
     // Assess
     expect(lines.map((line) => JSON.parse(line).source)).toContain('rotor');
     expect(new Set(lines).size).toBe(lines.length);
+  });
+
+  it('lets `rotor rotate` follow an orchestrated rotation to its end', async () => {
+    // Prepare
+    const arn = await salesforceSecret();
+    await stack.sm.send(
+      new RotateSecretCommand({
+        SecretId: arn,
+        ExternalSecretRotationMetadata: [{ Key: 'apiVersion', Value: stack.sim.seed.apiVersion }],
+        RotateImmediately: false,
+      }),
+    );
+    await stack.orchestration.orchestrator.idle();
+
+    // Act
+    const { stdout } = await run(
+      process.execPath,
+      ['bin/rotor.mjs', 'rotate', arn, '--endpoint', stack.endpoint],
+      {
+        env: { ...process.env, AWS_ACCESS_KEY_ID: '' },
+      },
+    );
+
+    // Assess
+    expect(stdout).toMatch(/createSecret\s+succeeded[\s\S]*finishSecret\s+succeeded/);
+    expect(stdout).toContain('Rotation succeeded');
   });
 
   it('exits 1 with a clear message when the endpoint has no events route', async () => {

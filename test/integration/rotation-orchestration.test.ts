@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
+  CancelRotateSecretCommand,
   CreateSecretCommand,
   DescribeSecretCommand,
   GetSecretValueCommand,
@@ -391,6 +392,9 @@ describe('Class: RotationOrchestrator', () => {
       records: unknown[];
     };
     const bad = await fetch(`${stack.endpoint}/_rotor/events?since=soon`);
+    const rotations = (await (
+      await fetch(`${stack.endpoint}/_rotor/rotations?secretId=${encodeURIComponent(name)}`)
+    ).json()) as { attempts: { result: string; roleArn?: string }[] };
 
     // Assess
     expect(all.events).toHaveLength(5);
@@ -398,6 +402,7 @@ describe('Class: RotationOrchestrator', () => {
     expect(later.events.map((e) => e.seq)).toEqual(all.events.slice(3).map((e) => e.seq));
     expect(audit.records).toHaveLength(1);
     expect(bad.status).toBe(400);
+    expect(rotations.attempts).toEqual([expect.objectContaining({ result: 'succeeded', roleArn: ROLE_ARN })]);
   });
   it('abandons a rotation that is waiting for its retry and discards what it minted', async () => {
     // Prepare
@@ -504,5 +509,30 @@ describe('Class: RotationOrchestrator', () => {
       labelUpdated: 'BLUE',
       versionId: current,
     });
+  });
+  it('rotates every window of an hourly rate(), and stops once rotation is cancelled', async () => {
+    // Prepare
+    stack = await startOrchestratedStack();
+    const { arn } = await createSecret(stack);
+    await mesRotation(stack, arn, { RotationRules: { ScheduleExpression: 'rate(4 hours)' } });
+    await stack.orchestration.orchestrator.idle();
+
+    // Act
+    await stack.advance(2 * 60 * MINUTE_MS); // 12:30: 12:00–13:00 window
+    await stack.advance(4 * 60 * MINUTE_MS); // 16:30: 16:00–17:00 window
+    const rotated = await stack.orchestration.audit.list({ secretId: arn });
+    await stack.sm.send(new CancelRotateSecretCommand({ SecretId: arn }));
+    await stack.advance(DAY_MS);
+    const described = await stack.sm.send(new DescribeSecretCommand({ SecretId: arn }));
+
+    // Assess
+    expect(rotated.map((r) => `${r.trigger}@${r.startedAt.slice(11, 16)}`)).toEqual([
+      'rotate-secret@10:30',
+      'schedule@12:30',
+      'schedule@16:30',
+    ]);
+    expect(await stack.orchestration.audit.list({ secretId: arn })).toHaveLength(3);
+    expect(described.RotationEnabled).toBe(false);
+    expect(described.NextRotationDate).toBeUndefined();
   });
 });

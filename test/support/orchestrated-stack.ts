@@ -63,6 +63,8 @@ export async function startOrchestratedStack(
   const awsListener = createSecretsManagerListener(service);
   const server = createServer((request, response) => {
     if (!request.url?.startsWith('/_rotor/')) return awsListener(request, response);
+    // The stack's own control route, as src/local/stack.ts answers it.
+    if (request.url === '/_rotor/health') return response.writeHead(200).end('{"ok":true}');
     void orchestration?.routes(request, response).then((handled) => {
       if (!handled) response.writeHead(404).end();
     });

@@ -122,7 +122,7 @@ export function createLocalOrchestration(options: LocalOrchestrationOptions): Lo
     bus,
     audit,
     schedules,
-    routes: createOrchestratorRoutes({ bus, audit, schedules }),
+    routes: createOrchestratorRoutes({ bus, audit, schedules, runner }),
     close: async () => {
       await orchestrator.close();
       detach();

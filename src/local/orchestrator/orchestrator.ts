@@ -125,7 +125,7 @@ export class RotationOrchestrator {
   /** Starts the scheduler: on every jump of a virtual clock, else on an interval of the system clock. */
   start(): void {
     if (this.#stop) return;
-    const onTick = () => void this.tick();
+    const onTick = () => void this.tick().catch(() => undefined);
     if (this.clock.onAdvance) {
       this.#stop = this.clock.onAdvance(onTick);
       return;
@@ -150,9 +150,14 @@ export class RotationOrchestrator {
     await this.#runner.idle();
   }
 
+  /**
+   * Keeps `promise` in the work `idle()` waits for. Background work must never crash the stack: a
+   * rejection is marked handled here, while callers that await the result still see it.
+   */
   #track<T>(promise: Promise<T>): Promise<T> {
     const tracked = promise.finally(() => this.#work.delete(tracked));
     this.#work.add(tracked);
+    tracked.catch(() => undefined);
     return tracked;
   }
 

@@ -2,9 +2,11 @@
  * The orchestrator's control routes, for the stack to mount beside its own under `/_rotor/`:
  * - `GET /_rotor/events?since=<seq>&secretId=<id>&source=<src>&limit=<n>` → `{events: [{seq, event}], next}`;
  * - `GET /_rotor/audit?secretId=<id>&since=<iso>&limit=<n>` → `{records}`;
- * - `GET /_rotor/schedules` → `{schedules}` (scheduler state, no secrets).
+ * - `GET /_rotor/schedules` → `{schedules}` (scheduler state, no secrets);
+ * - `GET /_rotor/rotations?secretId=<id>` → `{attempts}` (the runner's live records, read by `rotor rotate`).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RotationRunner } from '../rotation-runner.ts';
 import type { AuditLog } from './audit-log.ts';
 import type { EventBus } from './event-bus.ts';
 import type { ScheduleStore } from './schedule-store.ts';
@@ -13,6 +15,7 @@ export interface OrchestratorRoutesOptions {
   bus: EventBus;
   audit: AuditLog;
   schedules?: ScheduleStore;
+  runner?: RotationRunner;
   /** Default `/_rotor/`. */
   prefix?: string;
 }
@@ -63,6 +66,10 @@ export function createOrchestratorRoutes(options: OrchestratorRoutesOptions): Co
         const since = url.searchParams.get('since') || undefined;
         const limit = integerParam(url, 'limit');
         sendJson(response, 200, { records: await options.audit.list({ secretId, since, limit }) });
+        return true;
+      }
+      if (url.pathname === `${prefix}rotations` && options.runner) {
+        sendJson(response, 200, { attempts: options.runner.attempts(secretId) });
         return true;
       }
       if (url.pathname === `${prefix}schedules` && options.schedules) {
