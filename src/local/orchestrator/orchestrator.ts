@@ -11,21 +11,19 @@ import type { RotationStep } from '../../engine/event.ts';
 import type { RotationAttempt, RotationRunner } from '../rotation-runner.ts';
 import type { RotationRequest } from '../secrets-manager/index.ts';
 import { type AuditLog, type AuditRecord, InMemoryAuditLog, type RotationTrigger } from './audit-log.ts';
+import { auditRecordOf } from './audit-record.ts';
+import { cleanUpPending, copyCurrentToPending } from './cleanup.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { PendingDiscarder } from './discard.ts';
-import { RotationAbandonedError, RotationCleanupError } from './errors.ts';
+import { RotationAbandonedError } from './errors.ts';
 import { type EventBus, InMemoryEventBus } from './event-bus.ts';
-import {
-  labelUpdatedEvent,
-  type RotationEventName,
-  rotationServiceEvent,
-  UNREPORTED_LABELS,
-} from './events.ts';
+import { labelUpdatedEvent, type RotationEventName, rotationServiceEvent } from './events.ts';
+import { type LabelChange, meaningOf } from './label-changes.ts';
 import { type DescribedSecret, describe, type SecretsManagerPort, versionWithLabel } from './port.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelay } from './retry-policy.ts';
-import { parseRotationRules, type RotationSchedule, type RotationWindow } from './rotation-rules.ts';
+import { basisOf, dueWindow, pendingVersion, scheduleOf } from './schedule-state.ts';
 import { InMemoryScheduleStore, type ScheduleEntry, type ScheduleStore } from './schedule-store.ts';
-import { nextRotationDate, windowAfter } from './windows.ts';
+import { nextRotationDate } from './windows.ts';
 
 /**
  * What a test rotation (`RotateImmediately=false`) runs. AWS: it "creates an AWSPENDING version of
@@ -36,16 +34,6 @@ import { nextRotationDate, windowAfter } from './windows.ts';
  *   is minted at the source).
  */
 export type TestRotationMode = 'create-set-test' | 'test-current';
-
-/** A label move seen on one secret, from the service observer. */
-export interface LabelChange {
-  secretArn: string;
-  name: string;
-  region: string;
-  /** Label → version before and after the operation. */
-  before: Record<string, string>;
-  after: Record<string, string>;
-}
 
 export interface RotationOrchestratorOptions {
   port: SecretsManagerPort;
@@ -68,8 +56,6 @@ export interface RotationOrchestratorOptions {
 }
 
 const TEST_STEPS: readonly RotationStep[] = ['createSecret', 'setSecret', 'testSecret'];
-/** A bound on windows walked per tick after a long jump of the clock. */
-const MAX_WINDOWS_PER_TICK = 100_000;
 
 interface ActiveRotation {
   versionId: string;
@@ -249,19 +235,8 @@ export class RotationOrchestrator {
       await this.#publish('TestRotationStarted', secretArn, versionId);
       let steps = TEST_STEPS;
       if (this.#testMode === 'test-current') {
-        const current = await this.#port.call('GetSecretValue', { SecretId: secretArn }, region);
-        await this.#port.call(
-          'PutSecretValue',
-          {
-            SecretId: secretArn,
-            ClientRequestToken: versionId,
-            VersionStages: ['AWSPENDING'],
-            ...(current.SecretString === undefined
-              ? { SecretBinary: current.SecretBinary }
-              : { SecretString: current.SecretString }),
-          },
-          region,
-        );
+        // Should the copy fail, testSecret finds no pending value and the test fails like any other.
+        await copyCurrentToPending({ port: this.#port, secretArn, versionId, region }).catch(() => undefined);
         steps = ['testSecret'];
       }
       const attempt = await this.#runner.run(secretArn, versionId, {
@@ -297,31 +272,12 @@ export class RotationOrchestrator {
     }
   }
 
-  /**
-   * Leaves no trace of an unfinished rotation (I4): the credential minted for `versionId` is
-   * discarded at the source, and AWSPENDING comes off the version if it is still there.
-   */
-  async #cleanUp(secretArn: string, versionId: string, region: string, discard = true): Promise<void> {
-    let failure: unknown;
-    if (discard && this.#discarder) {
-      await this.#discarder.discard({ secretArn, versionId, region }).catch((error: unknown) => {
-        failure = error;
-      });
-    }
-    const described = await describe(this.#port, secretArn, region);
-    if (described.VersionIdsToStages?.[versionId]?.includes('AWSPENDING')) {
-      await this.#port.call(
-        'UpdateSecretVersionStage',
-        { SecretId: secretArn, VersionStage: 'AWSPENDING', RemoveFromVersionId: versionId },
-        region,
-      );
-    }
-    if (failure !== undefined) {
-      throw new RotationCleanupError(
-        `Could not discard the credential minted for version ${versionId} of ${secretArn} at the source.`,
-        { cause: failure },
-      );
-    }
+  /** Leaves no trace of an unfinished rotation (I4); `discard` false keeps the source as it is. */
+  #cleanUp(secretArn: string, versionId: string, region: string, discard = true): Promise<void> {
+    return cleanUpPending(
+      { port: this.#port, secretArn, versionId, region },
+      discard ? this.#discarder : undefined,
+    );
   }
 
   /** The service observer's report of label moves: label events, manual writes and abandonment. */
@@ -329,21 +285,17 @@ export class RotationOrchestrator {
     return this.#track(this.#onLabelsChanged(change));
   }
 
-  async #onLabelsChanged({ secretArn, name, region, before, after }: LabelChange): Promise<void> {
+  async #onLabelsChanged(change: LabelChange): Promise<void> {
+    const { secretArn, name, region } = change;
     const time = this.clock.now();
-    for (const [label, versionId] of Object.entries(after)) {
-      if (UNREPORTED_LABELS.has(label) || before[label] === versionId) continue;
+    const meaning = meaningOf(change);
+    for (const { label, versionId } of meaning.reported) {
       await this.bus.publish(labelUpdatedEvent({ secretArn, name, label, versionId, time }));
     }
-    const currentMoved = after.AWSCURRENT !== undefined && after.AWSCURRENT !== before.AWSCURRENT;
-    const finishedRotation = currentMoved && after.AWSCURRENT === before.AWSPENDING;
-    if (!currentMoved || finishedRotation || before.AWSCURRENT === undefined) return;
-    // A write other than a rotation moved AWSCURRENT: it counts as a rotation for next-date purposes.
+    if (!meaning.manualWrite) return;
     await this.#updateEntry(secretArn, (entry) => ({ ...entry, lastManualWriteAt: time.toISOString() }));
-    const pending = before.AWSPENDING;
-    if (pending !== undefined && pending !== before.AWSCURRENT && after.AWSPENDING !== pending) {
-      await this.#abandon(secretArn, pending, region);
-    }
+    if (meaning.abandonedVersionId !== undefined)
+      await this.#abandon(secretArn, meaning.abandonedVersionId, region);
   }
 
   async #abandon(secretArn: string, versionId: string, region: string): Promise<void> {
@@ -414,7 +366,13 @@ export class RotationOrchestrator {
     }
     const schedule = scheduleOf(described);
     if (schedule === undefined) return;
-    const window = this.#dueWindow(schedule, basisOf(described, entry), entry.handledWindowStart, now);
+    const window = dueWindow(
+      schedule,
+      basisOf(described, entry),
+      entry.handledWindowStart,
+      now,
+      this.#catchUp,
+    );
     if (window === undefined) return;
     await this.schedules.put({ ...entry, handledWindowStart: window.start.toISOString(), retry: undefined });
     if (pending !== undefined) {
@@ -427,27 +385,6 @@ export class RotationOrchestrator {
     await this.#port
       .call('RotateSecret', { SecretId: entry.secretArn, ClientRequestToken: versionId }, entry.region)
       .catch(() => this.#expected.delete(versionId));
-  }
-
-  /** The latest window that has opened since the basis and was not acted on yet. */
-  #dueWindow(
-    schedule: RotationSchedule,
-    basis: Date,
-    handledStart: string | undefined,
-    now: Date,
-  ): RotationWindow | undefined {
-    let window = windowAfter(schedule, basis);
-    if (window && handledStart !== undefined && window.start.getTime() <= Date.parse(handledStart)) {
-      window = windowAfter(schedule, new Date(handledStart));
-    }
-    if (window === undefined || window.start > now) return undefined;
-    for (let i = 0; i < MAX_WINDOWS_PER_TICK; i++) {
-      const next = windowAfter(schedule, window.start);
-      if (next === undefined || next.start > now) break;
-      window = next;
-    }
-    if (now >= window.end && !this.#catchUp) return undefined;
-    return window;
   }
 
   /**
@@ -484,63 +421,18 @@ export class RotationOrchestrator {
     attemptNumber: number,
     described: DescribedSecret,
   ): Promise<void> {
-    const finishedAt = attempt.finishedAt ?? this.#nowIso();
-    const previousVersionId = versionWithLabel(described, 'AWSCURRENT');
-    await this.audit.append({
-      id: randomUUID(),
-      secretArn: attempt.secretArn,
-      versionId: attempt.versionId,
-      ...(previousVersionId === undefined ? {} : { previousVersionId }),
-      kind,
-      trigger,
-      ...(attempt.roleArn === undefined ? {} : { roleArn: attempt.roleArn }),
-      attempt: attemptNumber,
-      startedAt: attempt.startedAt,
-      finishedAt,
-      durationMs: Date.parse(finishedAt) - Date.parse(attempt.startedAt),
-      result: attempt.result === 'running' ? 'failed' : attempt.result,
-      steps: attempt.steps.map((step) => {
-        const stepFinished = step.finishedAt ?? finishedAt;
-        return {
-          step: step.step,
-          status: step.status === 'running' ? 'failed' : step.status,
-          startedAt: step.startedAt,
-          finishedAt: stepFinished,
-          durationMs: Date.parse(stepFinished) - Date.parse(step.startedAt),
-        };
+    await this.audit.append(
+      auditRecordOf(attempt, {
+        kind,
+        trigger,
+        attemptNumber,
+        previousVersionId: versionWithLabel(described, 'AWSCURRENT'),
+        now: this.clock.now(),
       }),
-      ...(attempt.failure === undefined ? {} : { failure: { ...attempt.failure } }),
-    });
+    );
   }
 
   #nowIso(): string {
     return this.clock.now().toISOString();
   }
-}
-
-/** The version AWSPENDING marks while a rotation is in progress (not AWSCURRENT's). */
-function pendingVersion(described: DescribedSecret): string | undefined {
-  const pending = versionWithLabel(described, 'AWSPENDING');
-  return pending !== undefined && pending !== versionWithLabel(described, 'AWSCURRENT') ? pending : undefined;
-}
-
-function scheduleOf(described: DescribedSecret): RotationSchedule | undefined {
-  if (described.RotationRules === undefined) return undefined;
-  try {
-    return parseRotationRules(described.RotationRules);
-  } catch {
-    return undefined;
-  }
-}
-
-/** The last rotation or manual value change; before either, when rotation was enabled (else creation). */
-function basisOf(described: DescribedSecret, entry: ScheduleEntry | undefined): Date {
-  const candidates = [
-    described.LastRotatedDate === undefined ? undefined : described.LastRotatedDate * 1000,
-    entry?.lastManualWriteAt === undefined ? undefined : Date.parse(entry.lastManualWriteAt),
-  ].filter((time): time is number => time !== undefined);
-  if (candidates.length > 0) return new Date(Math.max(...candidates));
-  return new Date(
-    entry?.enabledAt === undefined ? described.CreatedDate * 1000 : Date.parse(entry.enabledAt),
-  );
 }

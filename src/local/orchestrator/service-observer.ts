@@ -6,7 +6,7 @@
  * service's files untouched; every caller (HTTP listener, handler, orchestrator) goes through it.
  */
 import type { SecretsManagerService } from '../secrets-manager/index.ts';
-import type { LabelChange } from './orchestrator.ts';
+import type { LabelChange } from './label-changes.ts';
 import type { DescribedSecret } from './port.ts';
 
 /** Writes that can move labels. */
