@@ -10,6 +10,8 @@ export interface AuditContext {
   attemptNumber: number;
   /** The version under AWSCURRENT when the attempt started. */
   previousVersionId: string | undefined;
+  /** The RotateSecret caller, when known. */
+  principal?: string | undefined;
   /** Used for anything the attempt left unfinished. */
   now: Date;
 }
@@ -31,6 +33,7 @@ export function auditRecordOf(attempt: RotationAttempt, context: AuditContext): 
     ...(context.previousVersionId === undefined ? {} : { previousVersionId: context.previousVersionId }),
     kind: context.kind,
     trigger: context.trigger,
+    ...(context.principal === undefined ? {} : { principal: context.principal }),
     ...(attempt.roleArn === undefined ? {} : { roleArn: attempt.roleArn }),
     attempt: context.attemptNumber,
     startedAt: attempt.startedAt,

@@ -90,6 +90,8 @@ export class RotationOrchestrator {
   /** Triggers of rotations the scheduler asked RotateSecret for, by version id. */
   readonly #expected = new Map<string, RotationTrigger>();
   readonly #work = new Set<Promise<unknown>>();
+  /** RotateSecret callers by version id, for the audit records of that rotation. */
+  readonly #principals = new Map<string, string>();
   #ticking: Promise<void> | undefined;
   #tickAgain = false;
   #stop: (() => void) | undefined;
@@ -152,8 +154,10 @@ export class RotationOrchestrator {
     return this.#track(this.#onRotationRequested(request));
   }
 
-  async #onRotationRequested(request: RotationRequest): Promise<void> {
+  async #onRotationRequested(request: RotationRequest & { principal?: string }): Promise<void> {
     const { secretArn, versionId, region } = request;
+    // Who called RotateSecret, once the service passes the caller's identity along.
+    if (request.principal !== undefined) this.#principals.set(versionId, request.principal);
     const existing = await this.schedules.get(secretArn);
     const expected = this.#expected.get(versionId);
     this.#expected.delete(versionId);
@@ -196,6 +200,7 @@ export class RotationOrchestrator {
         await this.#cleanUp(secretArn, versionId, region).catch(() => undefined);
       }
       await this.#record(attempt, 'rotation', trigger, attemptNumber, described);
+      if (attempt.result !== 'failed') this.#principals.delete(versionId);
       if (attempt.result === 'succeeded') {
         await this.#publish('RotationSucceeded', secretArn, versionId);
         await this.#updateEntry(secretArn, (entry) => ({ ...entry, retry: undefined }));
@@ -259,6 +264,7 @@ export class RotationOrchestrator {
         }
       }
       await this.#record(attempt, 'test-rotation', 'test', 1, described);
+      this.#principals.delete(versionId);
       await this.#publish(
         attempt.result === 'succeeded' ? 'TestRotationSucceeded' : 'TestRotationFailed',
         secretArn,
@@ -427,6 +433,7 @@ export class RotationOrchestrator {
         trigger,
         attemptNumber,
         previousVersionId: versionWithLabel(described, 'AWSCURRENT'),
+        principal: trigger === 'schedule' ? undefined : this.#principals.get(attempt.versionId),
         now: this.clock.now(),
       }),
     );
