@@ -1,5 +1,6 @@
 /** The `rotor` command. */
 import { Command } from 'commander';
+import { registerEvents } from './commands/events.ts';
 import { registerLocal } from './commands/local.ts';
 import { registerPartner } from './commands/partner.ts';
 import { registerRevoke } from './commands/revoke.ts';
@@ -30,6 +31,7 @@ registerSimulate(program);
 registerRotate(program);
 registerRevoke(program);
 registerPartner(program);
+registerEvents(program);
 
 try {
   await program.parseAsync(process.argv);

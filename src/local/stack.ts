@@ -10,7 +10,15 @@ import { createRotationHandler } from '../handlers/rotation.ts';
 import { PartnerCatalog } from '../runtime/catalog.ts';
 import { type RotationLogger, silentLogger } from '../runtime/logger.ts';
 import type { RunningSimulator } from '../runtime/partner.ts';
-import { RotationRunner } from './rotation-runner.ts';
+import {
+  type Clock,
+  createLocalOrchestration,
+  InMemoryEventBus,
+  type LocalOrchestration,
+  rotorEventSink,
+  systemClock,
+} from './orchestrator/index.ts';
+import type { RotationRunner } from './rotation-runner.ts';
 import { createSecretsManagerListener, SecretsManagerService } from './secrets-manager/index.ts';
 
 /** Credentials the local stack hands out; any signed request is accepted for now. */
@@ -35,6 +43,8 @@ export interface LocalStackOptions {
   catalog?: PartnerCatalog;
   /** Where the rotation handler logs (default: nowhere). */
   logger?: RotationLogger;
+  /** The stack's clock (default: the system clock); tests pass a virtual one. */
+  clock?: Clock;
   /** Create one demo secret per partner against its simulator (default true). */
   demoSecrets?: boolean;
 }
@@ -52,6 +62,8 @@ export interface LocalStack {
   service: SecretsManagerService;
   simulators: LocalSimulator[];
   runner: RotationRunner;
+  /** Scheduler, event bus, audit log and their control routes. */
+  orchestration: LocalOrchestration;
   /** Names of the demo secrets created at start. */
   demoSecrets: string[];
   close(): Promise<void>;
@@ -66,16 +78,18 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
   response.end(payload);
 }
 
-function controlRoute(runner: RotationRunner, request: IncomingMessage, response: ServerResponse): void {
+/** Rotor's own routes: health here; rotations, events, audit and schedules from the orchestration. */
+async function controlRoute(
+  orchestration: LocalOrchestration,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
   const url = new URL(request.url ?? '/', 'http://local');
   if (request.method === 'GET' && url.pathname === `${CONTROL_PREFIX}health`) {
     sendJson(response, 200, { ok: true });
     return;
   }
-  if (request.method === 'GET' && url.pathname === `${CONTROL_PREFIX}rotations`) {
-    sendJson(response, 200, { attempts: runner.attempts(url.searchParams.get('secretId') ?? undefined) });
-    return;
-  }
+  if (await orchestration.routes(request, response)) return;
   sendJson(response, 404, { message: `No such route ${url.pathname}` });
 }
 
@@ -128,38 +142,45 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       simulators.push({ type: manifest.type, title: manifest.title, simulator });
     }
 
-    let runner: RotationRunner | undefined;
+    const clock = options.clock ?? systemClock;
+    let orchestration: LocalOrchestration | undefined;
     const service = new SecretsManagerService({
       accountId,
       defaultRegion: region,
-      onRotationRequested: ({ secretArn, versionId, rotateImmediately }) => {
-        if (rotateImmediately) runner?.start(secretArn, versionId);
-      },
+      now: () => clock.now(),
+      onRotationRequested: (request) => orchestration?.orchestrator.onRotationRequested(request),
     });
     const awsListener = createSecretsManagerListener(service);
     const server = await listen(host, port, (request, response) => {
-      if (request.url?.startsWith(CONTROL_PREFIX)) controlRoute(runner as RotationRunner, request, response);
-      else awsListener(request, response);
+      if (!request.url?.startsWith(CONTROL_PREFIX)) return awsListener(request, response);
+      void controlRoute(orchestration as LocalOrchestration, request, response);
     });
     closers.push(server.close);
 
+    const simulatorUrls = Object.fromEntries(simulators.map((s) => [s.type, s.simulator.baseUrl]));
+    const bus = new InMemoryEventBus();
     const rotate = createRotationHandler({
       secretsManager: new SecretsManagerClient({
         endpoint: server.url,
         region,
         credentials: LOCAL_CREDENTIALS,
       }),
-      env: {
-        ROTOR_SIMULATOR_MODE: 'true',
-        ROTOR_SIMULATOR_URLS: JSON.stringify(
-          Object.fromEntries(simulators.map((s) => [s.type, s.simulator.baseUrl])),
-        ),
-      },
+      env: { ROTOR_SIMULATOR_MODE: 'true', ROTOR_SIMULATOR_URLS: JSON.stringify(simulatorUrls) },
+      events: rotorEventSink(bus, clock),
+      now: () => clock.now(),
       logger: options.logger ?? silentLogger,
     });
-    runner = new RotationRunner(rotate, `arn:aws:lambda:${region}:${accountId}:function:rotor-rotation`);
-    const activeRunner = runner;
-    closers.unshift(() => activeRunner.idle());
+    orchestration = createLocalOrchestration({
+      service,
+      handler: rotate,
+      functionArn: `arn:aws:lambda:${region}:${accountId}:function:rotor-rotation`,
+      clock,
+      bus,
+      catalog,
+      simulatorUrls,
+    });
+    const active = orchestration;
+    closers.unshift(() => active.close());
 
     const demoSecrets: string[] = [];
     if (options.demoSecrets ?? true) {
@@ -191,7 +212,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       accountId,
       service,
       simulators,
-      runner,
+      runner: active.runner,
+      orchestration: active,
       demoSecrets,
       close: async () => {
         for (const close of closers.splice(0)) await close();

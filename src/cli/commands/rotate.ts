@@ -77,6 +77,11 @@ export function registerRotate(program: Command): void {
             process.stdout.write(`Rotation succeeded: version ${versionId} is now AWSCURRENT.\n`);
             return;
           }
+          if (attempt?.result === 'abandoned') {
+            throw new CliError(
+              `Rotation abandoned: a manual write moved AWSCURRENT while version ${versionId} was pending.`,
+            );
+          }
           if (attempt?.result === 'failed' && attempt.failure) {
             const f = attempt.failure;
             throw new CliError(`Rotation failed at ${f.step} [${f.category}] ${f.name}: ${f.message}`);

@@ -1,19 +1,33 @@
 /** RotateSecret and CancelRotateSecret. The four rotation steps run elsewhere, via onRotationRequested. */
 import { randomUUID } from 'node:crypto';
+import { RotationRulesError } from '../orchestrator/errors.ts';
+import { parseRotationRules } from '../orchestrator/rotation-rules.ts';
 import { compact, type Operation } from './context.ts';
-import { InvalidRequestError, ResourceExistsError } from './errors.ts';
+import { InvalidParameterError, InvalidRequestError, ResourceExistsError } from './errors.ts';
 import { readClientRequestToken, readExternalMetadata, readRotationRules, readSecretId } from './members.ts';
 import { NO_ROTATION_CONFIGURED, ROTATION_IN_PROGRESS, tokenInUse } from './messages.ts';
-import { AWSPENDING } from './model.ts';
+import { AWSPENDING, type RotationRules } from './model.ts';
 import { optionalBoolean, optionalString } from './validation.ts';
 import { addVersion, attachLabel, pendingRotationVersion } from './versions.ts';
+
+/** The schedule rules beyond shape (rate minimum, cron dialect, window fit), before anything changes. */
+function checkSchedule(rules: RotationRules | undefined): RotationRules | undefined {
+  if (rules === undefined) return undefined;
+  try {
+    parseRotationRules(rules);
+  } catch (error) {
+    if (error instanceof RotationRulesError) throw new InvalidParameterError(error.message);
+    throw error;
+  }
+  return rules;
+}
 
 export const rotateSecret: Operation = (ctx, input) => {
   const secretId = readSecretId(input);
   const token = readClientRequestToken(input);
   // An empty RotationLambdaARN means "no function" (managed rotation, managed external secrets).
   const lambdaArn = optionalString(input, 'RotationLambdaARN', { max: 2048 }) || undefined;
-  const rules = readRotationRules(input);
+  const rules = checkSchedule(readRotationRules(input));
   const rotateImmediately = optionalBoolean(input, 'RotateImmediately') ?? true;
   const metadata = readExternalMetadata(input);
   const roleArn = optionalString(input, 'ExternalSecretRotationRoleArn', { min: 20, max: 2048 });

@@ -1,0 +1,68 @@
+/** The orchestrator in process, with a recording handler instead of the engine. */
+import { describe, expect, it } from 'vitest';
+import { createLocalOrchestration, VirtualClock } from '../../src/local/orchestrator/index.ts';
+import { SecretsManagerService } from '../../src/local/secrets-manager/index.ts';
+
+const REGION = 'us-east-1';
+const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:rotor-rotation';
+const ROLE_ARN = 'arn:aws:iam::000000000000:role/rotation';
+const CALLER = 'arn:aws:sts::000000000000:assumed-role/admin/alice';
+
+describe('Class: RotationOrchestrator', () => {
+  it('invokes the handler step by step with the role and one RotationToken, and audits the caller', async () => {
+    // Prepare
+    const clock = new VirtualClock(new Date('2026-03-01T10:30:00Z'));
+    // No onRotationRequested hook: the test delivers the request itself, with a caller identity.
+    const service = new SecretsManagerService({ now: () => clock.now() });
+    const calls: { event: Record<string, string>; context: object }[] = [];
+    const orchestration = createLocalOrchestration({
+      service,
+      clock,
+      functionArn: FUNCTION_ARN,
+      handler: async (event, context) => {
+        calls.push({ event: event as Record<string, string>, context: { ...context } });
+      },
+    });
+    const ctx = { region: REGION };
+    const { ARN: arn } = (await service.handle(
+      'CreateSecret',
+      { Name: 'app', SecretString: '{}', Type: 'SalesforceClientSecret' },
+      ctx,
+    )) as { ARN: string };
+    const { VersionId: versionId } = (await service.handle(
+      'RotateSecret',
+      { SecretId: arn, ExternalSecretRotationRoleArn: ROLE_ARN },
+      ctx,
+    )) as { VersionId: string };
+
+    // Act
+    await orchestration.orchestrator.onRotationRequested({
+      secretArn: arn,
+      versionId,
+      rotateImmediately: true,
+      region: REGION,
+      principal: CALLER,
+    } as Parameters<typeof orchestration.orchestrator.onRotationRequested>[0]);
+    const records = await orchestration.audit.list({ secretId: arn });
+    await orchestration.close();
+
+    // Assess
+    expect(calls.map((c) => `${c.event.Step}:${c.event.ClientRequestToken === versionId}`)).toEqual([
+      'createSecret:true',
+      'setSecret:true',
+      'testSecret:true',
+      'finishSecret:true',
+    ]);
+    expect(calls[0]!.context).toEqual({ invokedFunctionArn: FUNCTION_ARN, roleArn: ROLE_ARN });
+    expect(calls[0]!.event.RotationToken).toMatch(/^[a-zA-Z0-9-]{36,256}$/);
+    expect(new Set(calls.map((c) => c.event.RotationToken)).size).toBe(1);
+    expect(records).toEqual([
+      expect.objectContaining({
+        trigger: 'rotate-secret',
+        principal: CALLER,
+        roleArn: ROLE_ARN,
+        result: 'succeeded',
+      }),
+    ]);
+  });
+});
