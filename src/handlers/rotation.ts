@@ -13,7 +13,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { STSClient } from '@aws-sdk/client-sts';
-import { SecretsManagerClients } from '../aws/roles.ts';
+import { SecretsManagerClients, type SecretsManagerClientsOptions } from '../aws/roles.ts';
 import { RotationEngine } from '../engine/engine.ts';
 import { InvalidConfigurationError } from '../engine/errors.ts';
 import type { RotorEventSink } from '../engine/events.ts';
@@ -31,6 +31,8 @@ export interface RotationHandlerOptions {
   events?: RotorEventSink;
   env?: NodeJS.ProcessEnv;
   now?: () => Date;
+  /** Builds the client for a customer role's assumed credentials (the local stack points it at itself). */
+  createSecretsManagerClient?: SecretsManagerClientsOptions['createClient'];
 }
 
 /** Adapts Powertools Logger (structured JSON to stdout) to the engine's narrow logger. */
@@ -92,6 +94,7 @@ export function createRotationHandler(options: RotationHandlerOptions = {}) {
         customerRoleName: env.ROTOR_CUSTOMER_ROLE_NAME || undefined,
         externalId: env.ROTOR_EXTERNAL_ID || undefined,
         now: options.now,
+        createClient: options.createSecretsManagerClient,
       }),
       logger: options.logger ?? powertoolsLogger(new Logger({ serviceName: 'rotor-rotation' })),
       events: options.events,

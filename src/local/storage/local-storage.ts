@@ -4,7 +4,7 @@
  * one data key per record key). A request's writes go in one transaction, so a `kill -9` leaves the
  * state before or after the request, never a mix.
  */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { type DataKey, Envelope } from './envelope.ts';
@@ -189,7 +189,11 @@ export class LocalStorage {
         return new LocalStorage(LocalStorage.#init(':memory:'), Envelope.ephemeral(), undefined);
       mkdirSync(dataDir, { recursive: true, mode: 0o700 });
       const envelope = Envelope.fromDataDir(dataDir);
-      return new LocalStorage(LocalStorage.#init(join(dataDir, DATABASE_FILE)), envelope, dataDir);
+      const file = join(dataDir, DATABASE_FILE);
+      // Created 0600 first: SQLite gives its -wal and -shm files the database file's mode.
+      closeSync(openSync(file, 'a', 0o600));
+      chmodSync(file, 0o600);
+      return new LocalStorage(LocalStorage.#init(file), envelope, dataDir);
     } catch (error) {
       if (error instanceof StorageError) throw error;
       throw new StorageError(`Cannot open the local stack's data directory ${dataDir ?? '(memory)'}.`, {
