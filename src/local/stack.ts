@@ -54,6 +54,8 @@ export interface LocalStackOptions {
   logger?: RotationLogger;
   /** Create one demo secret per partner against its simulator (default true). */
   demoSecrets?: boolean;
+  /** The stack's clock (secret dates, session expiry, event times); a virtual clock in tests. */
+  now?: () => Date;
 }
 
 export interface LocalSimulator {
@@ -212,6 +214,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       catalog.list().map((manifest) => manifest.type),
     );
     const directory = new IdentityDirectory(identity, {
+      now: options.now,
       sessions: storage.collection<SessionRecord>(SESSIONS_COLLECTION, { encrypted: true }),
     });
     const accountId =
@@ -234,6 +237,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       {
         accountId,
         defaultRegion: region,
+        now: options.now,
         onRotationRequested: ({ secretArn, versionId, rotateImmediately }) => {
           if (rotateImmediately) runner?.start(secretArn, versionId);
         },
@@ -245,7 +249,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         },
       },
     );
-    const events = new LocalEventBus(storage.collection<BusEvent>(EVENTS_COLLECTION));
+    const events = new LocalEventBus(storage.collection<BusEvent>(EVENTS_COLLECTION), { now: options.now });
     const gateway = createGatewayListener({
       secretsManager: service,
       sts: new StsService(directory),
