@@ -12,6 +12,7 @@ import {
   RotateSecretCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import type { FinalizeRequestMiddleware, MetadataBearer } from '@smithy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionRecord } from '../../src/local/identity/index.ts';
 import { defaultIdentityConfig, type IdentityConfig } from '../../src/local/identity/index.ts';
@@ -100,14 +101,16 @@ describe('Function: verifySignature (through the endpoint)', () => {
   it('refuses a body changed after signing', async () => {
     // Prepare: a middleware that changes one byte of the body once the request is signed
     const client = t.sm();
-    client.middlewareStack.addRelativeTo(
-      (next: (args: { request: { body?: unknown } }) => Promise<unknown>) =>
-        async (args: { request: { body?: unknown } }) => {
-          args.request.body = String(args.request.body).replace('demo/', 'dem0/');
-          return next(args);
-        },
-      { relation: 'after', toMiddleware: 'httpSigningMiddleware', name: 'tamper' },
-    );
+    const tamper: FinalizeRequestMiddleware<object, MetadataBearer> = (next) => async (args) => {
+      const request = args.request as { body?: unknown };
+      request.body = String(request.body).replace('demo/', 'dem0/');
+      return next(args);
+    };
+    client.middlewareStack.addRelativeTo(tamper, {
+      relation: 'after',
+      toMiddleware: 'httpSigningMiddleware',
+      name: 'tamper',
+    });
 
     // Act
     const error = await failure(client.send(new DescribeSecretCommand({ SecretId: DEMO })));
