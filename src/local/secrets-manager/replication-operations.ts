@@ -52,12 +52,14 @@ export function addReplicas(
   regions: AddReplicaRegion[],
   force: boolean,
 ): void {
-  const replicas = primary.replicas ?? [];
+  let replicas = primary.replicas ?? [];
   for (const { region, kmsKeyId } of regions) {
     if (region === primary.region) {
       throw new InvalidParameterError(`Region ${region} is the primary Region of secret ${primary.arn}.`);
     }
-    if (replicas.some((replica) => replica.region === region)) continue;
+    if (replicas.some((replica) => replica.region === region && replica.status === 'InSync')) continue;
+    // A Region that failed before is tried again.
+    replicas = replicas.filter((replica) => replica.region !== region);
     const store = ctx.storeIn(region);
     const existing = store.findByName(primary.name);
     if (existing !== undefined && !force) {
