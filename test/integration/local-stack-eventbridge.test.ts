@@ -1,0 +1,107 @@
+/**
+ * The local EventBridge endpoint on the stack's one port: PutEvents through the real SDK v3
+ * client, errors per entry, the durable event feed the stack serves at /_rotor/events.
+ */
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestStack, type TestStack } from '../support/local-stack.ts';
+
+let t: TestStack;
+
+beforeAll(async () => {
+  t = await startTestStack({ demoSecrets: false });
+});
+afterAll(async () => {
+  await t.close();
+});
+
+async function feed(
+  after: number,
+): Promise<{ events: { seq: number; event: Record<string, unknown> }[]; last: number }> {
+  const response = await fetch(`${t.stack.endpoint}/_rotor/events?after=${after}`);
+  return (await response.json()) as {
+    events: { seq: number; event: Record<string, unknown> }[];
+    last: number;
+  };
+}
+
+describe('Class: LocalEventBus', () => {
+  it('stores valid entries as EventBridge events and reports each invalid one', async () => {
+    // Prepare
+    const { last } = await feed(0);
+
+    // Act
+    const output = await t.events().send(
+      new PutEventsCommand({
+        Entries: [
+          {
+            Source: 'rotor.test',
+            DetailType: 'Something Happened',
+            Detail: JSON.stringify({ secretId: 'app' }),
+            Resources: ['arn:aws:secretsmanager:us-east-1:000000000000:secret:app-AbCdEf'],
+          },
+          { Source: 'rotor.test', DetailType: 'Broken', Detail: 'not json' },
+          { Source: 'rotor.test', Detail: '{}' },
+        ],
+      }),
+    );
+    const after = await feed(last);
+
+    // Assess
+    expect(output.FailedEntryCount).toBe(2);
+    expect(output.Entries?.[1]).toEqual({
+      ErrorCode: 'MalformedDetail',
+      ErrorMessage: 'Detail is malformed.',
+    });
+    expect(output.Entries?.[2]?.ErrorCode).toBe('InvalidArgument');
+    expect(after.events).toHaveLength(1);
+    expect(after.events[0]?.event).toMatchObject({
+      version: '0',
+      id: output.Entries?.[0]?.EventId,
+      source: 'rotor.test',
+      'detail-type': 'Something Happened',
+      account: t.stack.accountId,
+      region: t.stack.region,
+      detail: { secretId: 'app' },
+      'event-bus-name': 'default',
+    });
+  });
+
+  it('takes events published in process into the same feed, in order', async () => {
+    // Prepare
+    const { last } = await feed(0);
+
+    // Act
+    t.stack.events.publish(
+      { Source: 'rotor', DetailType: 'RotationSucceeded', Detail: '{"n":1}' },
+      { accountId: t.stack.accountId, region: t.stack.region },
+    );
+    t.stack.events.publish(
+      { Source: 'rotor', DetailType: 'RotationSucceeded', Detail: '{"n":2}' },
+      { accountId: t.stack.accountId, region: t.stack.region },
+    );
+    const after = await feed(last);
+
+    // Assess
+    expect(after.events.map((e) => (e.event.detail as { n: number }).n)).toEqual([1, 2]);
+    expect(after.last).toBe(after.events[1]?.seq);
+  });
+
+  it('refuses a request with more than 10 entries as a whole', async () => {
+    // Act
+    const error = await t
+      .events()
+      .send(
+        new PutEventsCommand({
+          Entries: Array.from({ length: 11 }, () => ({ Source: 's', DetailType: 'd', Detail: '{}' })),
+        }),
+      )
+      .then(
+        () => undefined,
+        (caught: unknown) => caught as { name: string },
+      );
+
+    // Assess
+    expect(error?.name).toBe('ValidationException');
+  });
+});
