@@ -4,7 +4,7 @@
  * deep copy (rollback snapshots, replicas).
  */
 import type { DurableCollection } from '../storage/index.ts';
-import type { ReplicaRegion, RotationRules, SecretRecord, Tag } from './model.ts';
+import type { SecretRecord, SecretVersion } from './model.ts';
 
 /** The collection name in the local stack's storage. */
 export const SECRETS_COLLECTION = 'secretsmanager.secrets';
@@ -14,119 +14,95 @@ type StoredValue = { kind: 'string'; text: string } | { kind: 'binary'; base64: 
 interface StoredVersion {
   versionId: string;
   value?: StoredValue;
-  createdDate: string;
-  lastAccessedDate?: string;
+  createdDate: StoredDate;
+  lastAccessedDate?: StoredDate;
   createdByRotation: boolean;
 }
 
-/** A secret as JSON: dates as ISO strings, binaries base64. */
+/** A date in stored JSON. */
+type StoredDate = { $date: string };
+
+/**
+ * A secret as JSON: every member of {@link SecretRecord} (so a member added to the model later is
+ * stored without changing this file), dates as `{ $date }`, versions as a list, labels as pairs.
+ */
 export interface StoredSecret {
   accountId: string;
   arn: string;
-  name: string;
   region: string;
-  description?: string;
-  kmsKeyId?: string;
-  type?: string;
-  tags: Tag[];
-  createdDate: string;
-  lastChangedDate: string;
-  lastAccessedDate?: string;
-  lastRotatedDate?: string;
-  deletedDate?: string;
-  rotationEnabled?: boolean;
-  rotationLambdaArn?: string;
-  rotationRules?: RotationRules;
-  externalSecretRotationMetadata?: { Key: string; Value: string }[];
-  externalSecretRotationRoleArn?: string;
   versions: StoredVersion[];
   labels: [string, string][];
-  primaryRegion?: string;
-  replicas?: ReplicaRegion[];
+  [member: string]: unknown;
 }
 
-const iso = (date: Date | undefined) => date?.toISOString();
-const date = (text: string | undefined) => (text === undefined ? undefined : new Date(text));
+/** Dates become `{ $date }`; arrays and plain objects are copied; undefined members are dropped. */
+function toJson(value: unknown): unknown {
+  if (value instanceof Date) return { $date: value.toISOString() };
+  if (Array.isArray(value)) return value.map(toJson);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, member]) => member !== undefined)
+        .map(([key, member]) => [key, toJson(member)]),
+    );
+  }
+  return value;
+}
+
+function fromJson(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(fromJson);
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value);
+    if (entries.length === 1 && entries[0]![0] === '$date') return new Date(String(entries[0]![1]));
+    return Object.fromEntries(entries.map(([key, member]) => [key, fromJson(member)]));
+  }
+  return value;
+}
 
 export function encodeSecret(secret: SecretRecord, accountId: string): StoredSecret {
-  return JSON.parse(
-    JSON.stringify({
-      accountId,
-      arn: secret.arn,
-      name: secret.name,
-      region: secret.region,
-      description: secret.description,
-      kmsKeyId: secret.kmsKeyId,
-      type: secret.type,
-      tags: secret.tags,
-      createdDate: iso(secret.createdDate),
-      lastChangedDate: iso(secret.lastChangedDate),
-      lastAccessedDate: iso(secret.lastAccessedDate),
-      lastRotatedDate: iso(secret.lastRotatedDate),
-      deletedDate: iso(secret.deletedDate),
-      rotationEnabled: secret.rotationEnabled,
-      rotationLambdaArn: secret.rotationLambdaArn,
-      rotationRules: secret.rotationRules,
-      externalSecretRotationMetadata: secret.externalSecretRotationMetadata,
-      externalSecretRotationRoleArn: secret.externalSecretRotationRoleArn,
-      versions: [...secret.versions.values()].map((version) => ({
-        versionId: version.versionId,
-        value:
-          version.value === undefined
-            ? undefined
-            : version.value.kind === 'string'
-              ? { kind: 'string', text: version.value.text }
-              : { kind: 'binary', base64: version.value.bytes.toString('base64') },
-        createdDate: iso(version.createdDate),
-        lastAccessedDate: iso(version.lastAccessedDate),
-        createdByRotation: version.createdByRotation,
-      })),
-      labels: [...secret.labels.entries()],
-      primaryRegion: secret.primaryRegion,
-      replicas: secret.replicas,
+  const { versions, labels, ...members } = secret;
+  return {
+    ...(toJson(members) as Record<string, unknown>),
+    accountId,
+    arn: secret.arn,
+    region: secret.region,
+    versions: [...versions.values()].map((version) => {
+      const { value, ...rest } = version;
+      return {
+        ...(toJson(rest) as Omit<StoredVersion, 'value'>),
+        ...(value === undefined
+          ? {}
+          : {
+              value:
+                value.kind === 'string'
+                  ? { kind: 'string' as const, text: value.text }
+                  : { kind: 'binary' as const, base64: value.bytes.toString('base64') },
+            }),
+      };
     }),
-  ) as StoredSecret;
+    labels: [...labels.entries()],
+  };
 }
 
 export function decodeSecret(stored: StoredSecret): SecretRecord {
+  const { accountId: _account, versions, labels, ...members } = stored;
   return {
-    arn: stored.arn,
-    name: stored.name,
-    region: stored.region,
-    description: stored.description,
-    kmsKeyId: stored.kmsKeyId,
-    type: stored.type,
-    tags: stored.tags.map((tag) => ({ ...tag })),
-    createdDate: new Date(stored.createdDate),
-    lastChangedDate: new Date(stored.lastChangedDate),
-    lastAccessedDate: date(stored.lastAccessedDate),
-    lastRotatedDate: date(stored.lastRotatedDate),
-    deletedDate: date(stored.deletedDate),
-    rotationEnabled: stored.rotationEnabled,
-    rotationLambdaArn: stored.rotationLambdaArn,
-    rotationRules: stored.rotationRules === undefined ? undefined : { ...stored.rotationRules },
-    externalSecretRotationMetadata: stored.externalSecretRotationMetadata?.map((item) => ({ ...item })),
-    externalSecretRotationRoleArn: stored.externalSecretRotationRoleArn,
+    ...(fromJson(members) as Omit<SecretRecord, 'versions' | 'labels'>),
     versions: new Map(
-      stored.versions.map((version) => [
-        version.versionId,
+      versions.map(({ value, ...rest }) => [
+        rest.versionId,
         {
-          versionId: version.versionId,
+          ...(fromJson(rest) as Omit<SecretVersion, 'value'>),
           value:
-            version.value === undefined
+            value === undefined
               ? undefined
-              : version.value.kind === 'string'
-                ? { kind: 'string', text: version.value.text }
-                : { kind: 'binary', bytes: Buffer.from(version.value.base64, 'base64') },
-          createdDate: new Date(version.createdDate),
-          lastAccessedDate: date(version.lastAccessedDate),
-          createdByRotation: version.createdByRotation,
+              : value.kind === 'string'
+                ? { kind: 'string', text: value.text }
+                : { kind: 'binary', bytes: Buffer.from(value.base64, 'base64') },
         },
       ]),
     ),
-    labels: new Map(stored.labels),
-    primaryRegion: stored.primaryRegion,
-    replicas: stored.replicas?.map((replica) => ({ ...replica })),
+    labels: new Map(labels),
   };
 }
 
