@@ -219,6 +219,7 @@ export class IdentityDirectory {
       roleName,
       sessionName: roleSessionName,
     };
+    this.#forgetExpiredSessions();
     if (this.#sessions !== undefined) this.#sessions.put(session.accessKeyId, session);
     else this.#memorySessions.set(session.accessKeyId, session);
     return {
@@ -233,6 +234,16 @@ export class IdentityDirectory {
         arn: `arn:aws:sts::${accountId}:assumed-role/${roleName}/${roleSessionName}`,
       },
     };
+  }
+
+  /** Drops sessions that expired (checked as each new one is issued, so the store stays small). */
+  #forgetExpiredSessions(): void {
+    const stored = this.#sessions?.all().map((record) => record.value) ?? [...this.#memorySessions.values()];
+    for (const session of stored) {
+      if (!this.isExpired(new Date(session.expiration))) continue;
+      this.#sessions?.delete(session.accessKeyId);
+      this.#memorySessions.delete(session.accessKeyId);
+    }
   }
 
   /** Is `expiration` past on the stack's clock? */
