@@ -105,3 +105,37 @@ describe('Class: LocalEventBus', () => {
     expect(error?.name).toBe('ValidationException');
   });
 });
+
+describe('Function: createGatewayListener', () => {
+  it('serves Secrets Manager, STS and EventBridge clients configured by AWS_ENDPOINT_URL alone', async () => {
+    // Prepare
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL: t.stack.endpoint,
+      AWS_ACCESS_KEY_ID: t.stack.credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: t.stack.credentials.secretAccessKey,
+      AWS_REGION: t.stack.region,
+    });
+    const { SecretsManagerClient, ListSecretsCommand } = await import('@aws-sdk/client-secrets-manager');
+    const { STSClient, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+    const { EventBridgeClient } = await import('@aws-sdk/client-eventbridge');
+    const clients = [new SecretsManagerClient({}), new STSClient({}), new EventBridgeClient({})] as const;
+
+    // Act
+    try {
+      const listed = await clients[0].send(new ListSecretsCommand({}));
+      const identity = await clients[1].send(new GetCallerIdentityCommand({}));
+      const put = await clients[2].send(
+        new PutEventsCommand({ Entries: [{ Source: 'env', DetailType: 'Env', Detail: '{}' }] }),
+      );
+
+      // Assess
+      expect(listed.SecretList).toEqual([]);
+      expect(identity.Account).toBe(t.stack.accountId);
+      expect(put.FailedEntryCount).toBe(0);
+    } finally {
+      for (const client of clients) client.destroy();
+      process.env = saved;
+    }
+  });
+});
