@@ -103,7 +103,9 @@ describe('Function: verifySignature (through the endpoint)', () => {
     const client = t.sm();
     const tamper: FinalizeRequestMiddleware<object, MetadataBearer> = (next) => async (args) => {
       const request = args.request as { body?: unknown };
-      request.body = String(request.body).replace('demo/', 'dem0/');
+      const bytes = new Uint8Array(request.body as Uint8Array);
+      const text = new TextDecoder().decode(bytes);
+      request.body = new TextEncoder().encode(text.replace('demo/', 'dem0/'));
       return next(args);
     };
     client.middlewareStack.addRelativeTo(tamper, {
