@@ -280,6 +280,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         ),
       },
       logger: options.logger ?? silentLogger,
+      // The stack's clock, so assumed-role credentials are refreshed on the same clock that expires them.
+      now: options.now,
     });
     runner = new RotationRunner(
       rotate,

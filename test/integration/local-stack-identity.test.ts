@@ -268,3 +268,24 @@ describe('Function: startLocalStack (rotation through the assumed role)', () => 
     ).toBe(true);
   });
 });
+
+describe('Function: startLocalStack (assumed credentials on the stack clock)', () => {
+  it('re-assumes the rotation role once its session has expired on the stack clock', async () => {
+    // Prepare: past any earlier rotation's grace period, a rotation caches a session; two hours later it has expired
+    const rotate = async () => {
+      const { VersionId } = await t.sm().send(new RotateSecretCommand({ SecretId: DEMO }));
+      await t.stack.runner.idle();
+      return t.stack.runner.attempts(DEMO).find((attempt) => attempt.versionId === VersionId);
+    };
+    t.clock.advance(2 * 3600 * 1000);
+    const firstAttempt = await rotate();
+    expect(firstAttempt?.failure ?? firstAttempt?.result).toBe('succeeded');
+    t.clock.advance(2 * 3600 * 1000);
+
+    // Act
+    const attempt = await rotate();
+
+    // Assess
+    expect(attempt).toMatchObject({ result: 'succeeded' });
+  });
+});
