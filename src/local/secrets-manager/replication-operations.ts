@@ -125,9 +125,9 @@ export const stopReplicationToReplica: Operation = (ctx, input) => {
       `Secret ${replica.arn} is not a replica; call this in the replica's Region.`,
     );
   }
-  const primary = ctx.storeIn(replica.primaryRegion!).peek(replicaArn(replica.arn, replica.primaryRegion!));
+  // find() marks the primary touched, so the change to its replica list is stored with this request.
+  const primary = ctx.storeIn(replica.primaryRegion!).find(replicaArn(replica.arn, replica.primaryRegion!));
   if (primary !== undefined) {
-    ctx.storeIn(primary.region).add(primary); // marks it touched, so the change is stored
     primary.replicas = primary.replicas?.filter((entry) => entry.region !== replica.region);
     if (primary.replicas?.length === 0) delete primary.replicas;
   }
