@@ -9,7 +9,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { STSClient } from '@aws-sdk/client-sts';
 import { EventBridgeEventSink, fanOut } from '../aws/event-publisher.ts';
 import { RevocationScheduler } from '../aws/revocation-scheduler.ts';
-import { SecretsManagerClients } from '../aws/roles.ts';
+import { SecretsManagerClients, type SecretsManagerClientsOptions } from '../aws/roles.ts';
 import { RotationEngine } from '../engine/engine.ts';
 import type { RotorEvent, RotorEventSink } from '../engine/events.ts';
 import type { RotationLogger } from '../runtime/logger.ts';
@@ -40,6 +40,8 @@ export interface HandlerOptions {
   metrics?: RotorMetrics;
   env?: NodeJS.ProcessEnv;
   now?: () => Date;
+  /** Builds the client for a customer role's assumed credentials (the local stack points it at itself). */
+  createSecretsManagerClient?: SecretsManagerClientsOptions['createClient'];
 }
 
 export interface Wired {
@@ -110,6 +112,7 @@ export function wireHandler(
       customerRoleName: config.customerRoleName,
       externalId: externalIdReader(config, secretsManager),
       now: options.now,
+      createClient: options.createSecretsManagerClient,
     }),
     logger: log,
     events: { publish: (event) => sink.publish(decorate(event)) },

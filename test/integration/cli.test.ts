@@ -4,6 +4,9 @@
  */
 import { type ChildProcessWithoutNullStreams, execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -38,14 +41,19 @@ async function startRotor(
 
 let local: Awaited<ReturnType<typeof startRotor>>;
 let endpoint: string;
+const dataDir = mkdtempSync(join(tmpdir(), 'rotor-cli-'));
 
 beforeAll(async () => {
-  local = await startRotor(['local', '--port', '0', '--simulator-port', '0'], /Press Ctrl-C to stop/);
+  local = await startRotor(
+    ['local', '--port', '0', '--simulator-port', '0', '--data-dir', dataDir],
+    /Press Ctrl-C to stop/,
+  );
   endpoint = /Secrets Manager endpoint\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(local.output())?.[1] ?? '';
 }, 60_000);
 
 afterAll(() => {
   if (local.child.exitCode === null) local.child.kill('SIGKILL');
+  rmSync(dataDir, { recursive: true, force: true });
 });
 
 const awsEnv = {

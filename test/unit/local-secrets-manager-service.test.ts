@@ -4,12 +4,14 @@ import {
   InvalidParameterError,
   type RotationRequest,
   regionFromAuthorization,
+  SECRETS_COLLECTION,
   SecretsManagerService,
   type SecretsManagerServiceOptions,
   SerializationError,
   UnknownOperationError,
 } from '../../src/local/secrets-manager/index.ts';
 import { paginate } from '../../src/local/secrets-manager/pagination.ts';
+import { LocalStorage } from '../../src/local/storage/index.ts';
 
 const REGION = { region: 'us-east-1' };
 const START = new Date('2026-05-10T12:00:00.000Z');
@@ -287,5 +289,68 @@ describe('Function: paginate', () => {
     expect(() => paginate(items, 2, '%%%', 'scope-a')).toThrow(
       expect.objectContaining({ type: 'InvalidNextTokenException' }),
     );
+  });
+});
+
+describe('Class: SecretsManagerService (one request, one atomic change)', () => {
+  it('leaves no trace of a request that fails half-way', async () => {
+    // Prepare: the replica Region list names the primary's own Region, which fails after the secret was added
+    const { call } = setUp();
+
+    // Act
+    const failure = await call('CreateSecret', {
+      Name: 'half',
+      SecretString: 'x',
+      AddReplicaRegions: [{ Region: 'eu-west-1' }, { Region: 'us-east-1' }],
+    }).catch((error: unknown) => error);
+    const listed = await call('ListSecrets', {});
+    const west = (await new SecretsManagerService().handle(
+      'ListSecrets',
+      {},
+      { region: 'eu-west-1' },
+    )) as Output;
+
+    // Assess
+    expect(failure).toBeInstanceOf(InvalidParameterError);
+    expect(listed.SecretList).toEqual([]);
+    expect(west.SecretList).toEqual([]);
+  });
+
+  it('persists every committed request and reloads it in a new service', async () => {
+    // Prepare
+    const storage = LocalStorage.open();
+    const persistence = {
+      collection: storage.collection<never>(SECRETS_COLLECTION, { encrypted: true }),
+      transaction: <T>(work: () => T) => storage.transaction(work),
+    };
+    const first = new SecretsManagerService({}, { persistence });
+    await first.handle(
+      'CreateSecret',
+      { Name: 'kept', SecretString: 'v1', Tags: [{ Key: 't', Value: '1' }] },
+      REGION,
+    );
+    await first.handle('PutSecretValue', { SecretId: 'kept', SecretString: 'v2' }, REGION);
+    await first
+      .handle(
+        'PutSecretValue',
+        { SecretId: 'kept', SecretString: 'v3', VersionStages: ['AWSCURRENT'], ClientRequestToken: 'short' },
+        REGION,
+      )
+      .catch(() => undefined);
+
+    // Act
+    const second = new SecretsManagerService({}, { persistence });
+    const value = (await second.handle('GetSecretValue', { SecretId: 'kept' }, REGION)) as Output;
+    const described = (await second.handle('DescribeSecret', { SecretId: 'kept' }, REGION)) as Output;
+    storage.close();
+
+    // Assess
+    expect(value.SecretString).toBe('v2');
+    expect(described.Tags).toEqual([{ Key: 't', Value: '1' }]);
+    expect(
+      Object.values(described.VersionIdsToStages as object)
+        .flat()
+        .sort(),
+    ).toEqual(['AWSCURRENT', 'AWSPREVIOUS']);
   });
 });

@@ -1,6 +1,7 @@
 /** `rotor local`: the local stack in the foreground, until Ctrl-C. */
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { DEFAULT_PORT, LOCAL_CREDENTIALS, type LocalStack, startLocalStack } from '../../local/stack.ts';
+import { DEFAULT_DATA_DIR, DEFAULT_PORT, type LocalStack, startLocalStack } from '../../local/stack.ts';
 import { CliError } from '../output.ts';
 
 function parsePort(value: string): number {
@@ -10,30 +11,56 @@ function parsePort(value: string): number {
   return port;
 }
 
+/** The environment a shell (or SDK code) needs to talk to the stack as the demo customer. */
+export function exportsFor(stack: LocalStack): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL: stack.endpoint,
+    AWS_ACCESS_KEY_ID: stack.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: stack.credentials.secretAccessKey,
+    AWS_REGION: stack.region,
+    AWS_DEFAULT_REGION: stack.region,
+  };
+}
+
+/** Ready-to-paste `aws` commands (after the exports); `--endpoint-url` so CLIs before 2.13 work too. */
+export function awsCommandsFor(stack: LocalStack): string[] {
+  const aws = `aws --endpoint-url ${stack.endpoint}`;
+  return [
+    `${aws} sts get-caller-identity`,
+    `${aws} secretsmanager list-secrets`,
+    ...stack.demoSecrets.flatMap((name) => [
+      `${aws} secretsmanager describe-secret --secret-id ${name}`,
+      `${aws} secretsmanager list-secret-version-ids --secret-id ${name}`,
+    ]),
+  ];
+}
+
 export function banner(stack: LocalStack): string {
   const { endpoint, region } = stack;
+  const exports = exportsFor(stack);
   const lines = [
     'Rotor local stack is up.',
     '',
     `  Secrets Manager endpoint  ${endpoint}  (region ${region}, account ${stack.accountId})`,
+    `  STS endpoint              ${endpoint}  (AssumeRole, GetCallerIdentity)`,
+    `  EventBridge endpoint      ${endpoint}  (PutEvents, default bus)`,
     ...stack.simulators.map((s) => `  ${s.type} simulator  ${s.simulator.baseUrl}  (${s.title})`),
+    `  Data directory            ${stack.dataDir ?? '(memory only)'}`,
+    `  Rotor service account     ${stack.identity.rotor.accountId}, assumes role ${stack.identity.rotor.customerRoleName} with its ExternalId`,
     '',
-    'Use it from a shell:',
-    `  export AWS_ENDPOINT_URL=${endpoint}`,
-    `  export AWS_ACCESS_KEY_ID=${LOCAL_CREDENTIALS.accessKeyId} AWS_SECRET_ACCESS_KEY=${LOCAL_CREDENTIALS.secretAccessKey} AWS_REGION=${region}`,
+    'Use it from a shell (paste these first):',
+    ...Object.entries(exports).map(([name, value]) => `  export ${name}=${value}`),
     '',
-    'Try:',
-    `  aws --endpoint-url ${endpoint} secretsmanager list-secrets`,
-    ...stack.demoSecrets.flatMap((name) => [
-      `  aws --endpoint-url ${endpoint} secretsmanager describe-secret --secret-id ${name}`,
-      `  npx rotor rotate ${name}`,
-      `  aws --endpoint-url ${endpoint} secretsmanager list-secret-version-ids --secret-id ${name}`,
-    ]),
+    'Then try:',
+    ...awsCommandsFor(stack).map((command) => `  ${command}`),
+    ...stack.demoSecrets.map((name) => `  npx rotor rotate ${name}`),
     ...stack.simulators.map(
       (s) => `  npx rotor simulate ${s.type}   # a standalone simulator, prints its org as JSON`,
     ),
     '',
-    'State is kept in memory: it starts fresh each time. Press Ctrl-C to stop.',
+    stack.dataDir === undefined
+      ? 'State is kept in memory. Press Ctrl-C to stop.'
+      : `State is kept in ${stack.dataDir} (values encrypted; identity.json lists accounts and keys). Press Ctrl-C to stop.`,
   ];
   return lines.join('\n');
 }
@@ -42,12 +69,18 @@ export function registerLocal(program: Command): void {
   program
     .command('local')
     .description(
-      'Run the local stack: Secrets Manager endpoint, partner simulators and demo secrets, on loopback.',
+      'Run the local stack: Secrets Manager, STS and EventBridge endpoints, partner simulators and demo secrets, on loopback.',
     )
-    .option('--port <port>', 'Secrets Manager endpoint port (0 = any free port)', parsePort, DEFAULT_PORT)
+    .option(
+      '--port <port>',
+      'endpoint port for all three services (0 = any free port)',
+      parsePort,
+      DEFAULT_PORT,
+    )
     .option('--simulator-port <port>', 'first partner simulator port (default: endpoint port + 1)', parsePort)
     .option('--host <host>', 'loopback address to bind', '127.0.0.1')
-    .action(async (options: { port: number; simulatorPort?: number; host: string }) => {
+    .option('--data-dir <dir>', 'where state, the master key and identity.json live', DEFAULT_DATA_DIR)
+    .action(async (options: { port: number; simulatorPort?: number; host: string; dataDir: string }) => {
       if (!/^(127\.\d+\.\d+\.\d+|localhost|::1)$/.test(options.host)) {
         throw new CliError(
           `--host must be a loopback address (127.0.0.1, ::1 or localhost), not ${options.host}.`,
@@ -59,6 +92,7 @@ export function registerLocal(program: Command): void {
           host: options.host,
           port: options.port,
           simulatorPort: options.simulatorPort,
+          dataDir: resolve(options.dataDir),
         });
       } catch (error) {
         if ((error as { code?: string }).code === 'EADDRINUSE') {
@@ -69,10 +103,10 @@ export function registerLocal(program: Command): void {
         throw error;
       }
       process.stdout.write(`${banner(stack)}\n`);
-      await new Promise<void>((resolve) => {
+      await new Promise<void>((done) => {
         const stop = () => {
           process.stdout.write('\nStopping the local stack…\n');
-          resolve();
+          done();
         };
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);

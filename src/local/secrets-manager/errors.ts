@@ -92,3 +92,10 @@ export class InternalServiceError extends SecretsManagerServiceError {
     super('InternalServiceError', message, 500);
   }
 }
+
+/** The caller's policies (or the secret's account) do not allow the action. */
+export class AccessDeniedError extends SecretsManagerServiceError {
+  constructor(message: string) {
+    super('AccessDeniedException', message);
+  }
+}

@@ -1,6 +1,7 @@
 /** A local, AWS JSON 1.1-compatible Secrets Manager endpoint for tests and local runs. */
-export type { Operation, OperationContext } from './context.ts';
+export type { Operation, OperationContext, RequestCaller } from './context.ts';
 export {
+  AccessDeniedError,
   InternalServiceError,
   InvalidNextTokenError,
   InvalidParameterError,
@@ -24,11 +25,15 @@ export {
   type SecretsManagerServiceOptions,
   type Tag,
 } from './model.ts';
+export { SECRETS_COLLECTION, type SecretPersistence, type StoredSecret } from './persistence.ts';
 export {
+  answerSecretsManager,
   createSecretsManagerListener,
+  readBody,
   regionFromAuthorization,
   type SecretsManagerServer,
   type SecretsManagerServerOptions,
+  sendAwsJson,
   startSecretsManagerServer,
 } from './server.ts';
-export { SecretsManagerService, SUPPORTED_OPERATIONS } from './service.ts';
+export { type RequestContext, SecretsManagerService, SUPPORTED_OPERATIONS } from './service.ts';

@@ -2,7 +2,12 @@
 import type { Operation } from './context.ts';
 import { InvalidParameterError, InvalidRequestError } from './errors.ts';
 import { MAX_TAGS, readSecretId, readTags } from './members.ts';
-import { FORCE_DELETE_WITH_WINDOW, MARKED_FOR_DELETION, RECOVERY_WINDOW_RANGE } from './messages.ts';
+import {
+  DELETE_REPLICATED_PRIMARY,
+  FORCE_DELETE_WITH_WINDOW,
+  MARKED_FOR_DELETION,
+  RECOVERY_WINDOW_RANGE,
+} from './messages.ts';
 import { checkTagKeys } from './secret-operations.ts';
 import { constraintError, optionalBoolean, optionalInteger, optionalStringList } from './validation.ts';
 import { epochSeconds } from './views.ts';
@@ -21,6 +26,7 @@ export const deleteSecret: Operation = (ctx, input) => {
   if (window !== undefined && (window < 7 || window > 30))
     throw new InvalidParameterError(RECOVERY_WINDOW_RANGE);
   const secret = ctx.store.get(secretId);
+  if ((secret.replicas?.length ?? 0) > 0) throw new InvalidRequestError(DELETE_REPLICATED_PRIMARY);
 
   if (force) {
     // Gone now: the name is free at once, nothing can restore it.

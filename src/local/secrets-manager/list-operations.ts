@@ -1,5 +1,5 @@
 /** ListSecrets: filters (prefix matches as AWS documents them), sorting and pagination. */
-import type { Operation } from './context.ts';
+import type { Operation, OperationContext } from './context.ts';
 import type { SecretRecord } from './model.ts';
 import { paginate } from './pagination.ts';
 import {
@@ -72,7 +72,7 @@ function matchesValue(secret: SecretRecord, key: FilterKey, value: string): bool
     case 'tag-value':
       return secret.tags.some((tag) => tag.Value.startsWith(value));
     case 'primary-region':
-      return secret.region.startsWith(value);
+      return (secret.primaryRegion ?? secret.region).startsWith(value);
     case 'owning-service':
       return false; // no secret here is managed by another service
     case 'all': {
@@ -106,6 +106,15 @@ function sortValue(secret: SecretRecord, key: SortKey): number | string {
     case 'name':
       return secret.name;
   }
+}
+
+/** The active secrets of the Region that match the request's `Filters`, in creation order. */
+export function matchingSecrets(ctx: OperationContext, input: Input): SecretRecord[] {
+  const filters = readFilters(input);
+  return ctx.store
+    .all()
+    .filter((secret) => secret.deletedDate === undefined)
+    .filter((secret) => filters.every((filter) => matchesFilter(secret, filter)));
 }
 
 /** Sorted by CreatedDate ascending unless SortBy/SortOrder say otherwise (ties keep creation order). */

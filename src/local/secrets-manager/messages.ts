@@ -56,3 +56,27 @@ export function removeFromVersionIdRequired(label: string, holder: string): stri
 export function versionLimit(max: number, arn: string): string {
   return `The request would exceed the quota of ${max} versions for secret ${arn}; no deprecated version is old enough to remove.`;
 }
+
+export const REPLICA_READ_ONLY =
+  "Operation is not permitted on a replica secret. Call must be made in primary secret's region.";
+
+export const DELETE_REPLICATED_PRIMARY =
+  "You can't delete a primary secret that is replicated to other Regions. Remove the replicas with RemoveRegionsFromReplication first.";
+
+export const BATCH_ID_LIST_OR_FILTERS = 'You must specify either SecretIdList or Filters, but not both.';
+
+/** AWS's IAM denial text: names the principal, the action and the resource. */
+export function accessDenied(
+  principalArn: string,
+  action: string,
+  resource: string,
+  reason: 'identity' | 'explicit' | 'resource',
+): string {
+  const because =
+    reason === 'explicit'
+      ? 'with an explicit deny in an identity-based policy'
+      : reason === 'resource'
+        ? `because no resource-based policy allows the ${action} action`
+        : `because no identity-based policy allows the ${action} action`;
+  return `User: ${principalArn} is not authorized to perform: ${action} on resource: ${resource} ${because}`;
+}

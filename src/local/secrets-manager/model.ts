@@ -33,6 +33,15 @@ export interface ExternalSecretRotationMetadataItem {
   Value: string;
 }
 
+/** One Region a primary secret is replicated to (DescribeSecret's `ReplicationStatus` entry). */
+export interface ReplicaRegion {
+  region: string;
+  kmsKeyId?: string;
+  /** `InSync` replicas follow every write of the primary; `Failed` ones hold nothing. */
+  status: 'InSync' | 'Failed' | 'InProgress';
+  statusMessage?: string;
+}
+
 export interface SecretRecord {
   readonly arn: string;
   readonly name: string;
@@ -58,6 +67,10 @@ export interface SecretRecord {
   readonly versions: Map<string, SecretVersion>;
   /** Staging label → version id: keyed by label, so a label marks at most one version by construction. */
   readonly labels: Map<string, string>;
+  /** On a replica: the primary's Region (a replica is read-only). Absent on a primary. */
+  primaryRegion?: string;
+  /** On a primary: the Regions it is replicated to. */
+  replicas?: ReplicaRegion[];
 }
 
 /** What `onRotationRequested` receives once RotateSecret has created the AWSPENDING version. */

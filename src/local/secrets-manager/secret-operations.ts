@@ -14,7 +14,8 @@ import {
 } from './members.ts';
 import { NAME_SCHEDULED_FOR_DELETION, nameTaken, tokenInUse } from './messages.ts';
 import { AWSCURRENT, type SecretRecord, type Tag } from './model.ts';
-import { optionalBoolean, optionalList } from './validation.ts';
+import { addReplicas, readReplicaRegions, replicationStatusView } from './replication-operations.ts';
+import { optionalBoolean } from './validation.ts';
 import {
   abandonRotationAfterManualWrite,
   addVersion,
@@ -45,10 +46,8 @@ export const createSecret: Operation = (ctx, input) => {
   const tags = readTags(input) ?? [];
   const type = readType(input);
   checkTagKeys(tags);
-  optionalBoolean(input, 'ForceOverwriteReplicaSecret');
-  if ((optionalList(input, 'AddReplicaRegions')?.length ?? 0) > 0) {
-    throw new InvalidRequestError('The local Secrets Manager endpoint does not support replication.');
-  }
+  const forceOverwrite = optionalBoolean(input, 'ForceOverwriteReplicaSecret') ?? false;
+  const replicaRegions = readReplicaRegions(input);
 
   const existing = ctx.store.findByName(name);
   if (existing !== undefined) {
@@ -82,7 +81,13 @@ export const createSecret: Operation = (ctx, input) => {
     attachLabel(secret, AWSCURRENT, versionId);
   }
   ctx.store.add(secret);
-  return compact({ ARN: secret.arn, Name: secret.name, VersionId: versionId });
+  if (replicaRegions !== undefined) addReplicas(ctx, secret, replicaRegions, forceOverwrite);
+  return compact({
+    ARN: secret.arn,
+    Name: secret.name,
+    VersionId: versionId,
+    ReplicationStatus: secret.replicas === undefined ? undefined : replicationStatusView(secret.replicas),
+  });
 };
 
 export const describeSecret: Operation = (ctx, input) => describeView(ctx.store.get(readSecretId(input)));

@@ -8,7 +8,7 @@ import {
   SerializationError,
   UnknownOperationError,
 } from './errors.ts';
-import type { SecretsManagerService } from './service.ts';
+import type { RequestContext, SecretsManagerService } from './service.ts';
 
 const TARGET_PREFIX = 'secretsmanager.';
 /** Values are at most 65,536 characters; JSON escaping can grow that several times, but not past this. */
@@ -29,13 +29,13 @@ export interface SecretsManagerServer {
   close(): Promise<void>;
 }
 
-/** The Region of a SigV4 `Authorization` header's credential scope. Signatures are not verified (yet). */
+/** The Region of a SigV4 `Authorization` header's credential scope (unverified: for the open endpoint). */
 export function regionFromAuthorization(authorization: string | undefined): string | undefined {
   return authorization === undefined ? undefined : CREDENTIAL_SCOPE.exec(authorization)?.[1];
 }
 
 /** Reads the body; past the cap it keeps draining (so the client still gets the answer) but stores nothing. */
-function readBody(request: IncomingMessage): Promise<string> {
+export function readBody(request: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -45,7 +45,7 @@ function readBody(request: IncomingMessage): Promise<string> {
     });
     request.on('end', () => {
       if (size > MAX_BODY_BYTES) reject(new SerializationError('The request body is too large.'));
-      else resolve(Buffer.concat(chunks).toString('utf8'));
+      else resolve(Buffer.concat(chunks));
     });
     request.on('error', reject);
   });
@@ -70,7 +70,8 @@ function parseBody(body: string): unknown {
   }
 }
 
-function send(
+/** Writes an AWS JSON 1.1 answer (errors carry `x-amzn-ErrorType`). */
+export function sendAwsJson(
   response: ServerResponse,
   status: number,
   requestId: string,
@@ -87,25 +88,47 @@ function send(
   response.end(payload);
 }
 
-async function serve(service: SecretsManagerService, request: IncomingMessage, response: ServerResponse) {
+/**
+ * Runs one Secrets Manager request whose body has been read and whose caller (if any) has been
+ * verified, and writes the answer.
+ */
+export async function answerSecretsManager(
+  service: SecretsManagerService,
+  request: IncomingMessage,
+  body: Buffer,
+  ctx: RequestContext,
+  response: ServerResponse,
+): Promise<void> {
   const requestId = randomUUID();
   try {
-    const body = await readBody(request);
     const operation = operationOf(request);
-    const input = parseBody(body);
-    const region = regionFromAuthorization(request.headers.authorization) ?? service.defaultRegion;
-    send(response, 200, requestId, await service.handle(operation, input, { region }));
+    const input = parseBody(body.toString('utf8'));
+    sendAwsJson(response, 200, requestId, await service.handle(operation, input, ctx));
   } catch (error) {
     // Unexpected errors keep their detail on the server: it could quote a request member.
     const serviceError = error instanceof SecretsManagerServiceError ? error : new InternalServiceError();
     if (!response.headersSent)
-      send(response, serviceError.statusCode, requestId, serviceError.toJSON(), serviceError.type);
+      sendAwsJson(response, serviceError.statusCode, requestId, serviceError.toJSON(), serviceError.type);
   }
 }
 
+/** The unauthenticated endpoint: the Region comes from the credential scope, signatures are not checked. */
+async function serve(service: SecretsManagerService, request: IncomingMessage, response: ServerResponse) {
+  let body: Buffer;
+  try {
+    body = await readBody(request);
+  } catch (error) {
+    const serviceError = error instanceof SecretsManagerServiceError ? error : new InternalServiceError();
+    sendAwsJson(response, serviceError.statusCode, randomUUID(), serviceError.toJSON(), serviceError.type);
+    return;
+  }
+  const region = regionFromAuthorization(request.headers.authorization) ?? service.defaultRegion;
+  await answerSecretsManager(service, request, body, { region }, response);
+}
+
 /**
- * A node:http request listener answering the AWS JSON 1.1 protocol for `service`, for callers that
- * run their own server (e.g. to add routes beside it).
+ * A node:http request listener answering the AWS JSON 1.1 protocol for `service` without checking
+ * signatures (tests of the service alone). The local stack verifies them (see `src/local/gateway.ts`).
  */
 export function createSecretsManagerListener(
   service: SecretsManagerService,

@@ -8,9 +8,14 @@ const SUFFIX_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 /** `-` plus the 6 random characters AWS appends to the name in an ARN. */
 const ARN_SUFFIX_LENGTH = 7;
 
+/**
+ * Every secret a request looks up, adds or removes is recorded as touched, so the service can
+ * persist (or roll back) exactly those once the request ends.
+ */
 export class SecretStore {
   private readonly byArn = new Map<string, SecretRecord>();
   private readonly arnByName = new Map<string, string>();
+  private readonly touched = new Set<string>();
 
   constructor(
     readonly region: string,
@@ -28,28 +33,62 @@ export class SecretStore {
     }
   }
 
+  private touch<T extends SecretRecord | undefined>(secret: T): T {
+    if (secret !== undefined) this.touched.add(secret.arn);
+    return secret;
+  }
+
+  /** Adds `secret`, or replaces the secret with its ARN (a rollback, a replica refresh). */
   add(secret: SecretRecord): void {
+    const previous = this.byArn.get(secret.arn);
+    if (previous !== undefined && this.arnByName.get(previous.name) === previous.arn)
+      this.arnByName.delete(previous.name);
     this.byArn.set(secret.arn, secret);
     this.arnByName.set(secret.name, secret.arn);
+    this.touch(secret);
   }
 
   remove(secret: SecretRecord): void {
-    this.byArn.delete(secret.arn);
-    if (this.arnByName.get(secret.name) === secret.arn) this.arnByName.delete(secret.name);
+    this.removeArn(secret.arn);
+  }
+
+  removeArn(arn: string): void {
+    const secret = this.byArn.get(arn);
+    this.touched.add(arn);
+    if (secret === undefined) return;
+    this.byArn.delete(arn);
+    if (this.arnByName.get(secret.name) === arn) this.arnByName.delete(secret.name);
+  }
+
+  /** The secret with exactly this ARN, without marking it touched (persistence, replication). */
+  peek(arn: string): SecretRecord | undefined {
+    return this.byArn.get(arn);
+  }
+
+  /** ARNs touched so far, without clearing the set. */
+  touchedArns(): string[] {
+    return [...this.touched];
+  }
+
+  /** ARNs touched since the last call, which clears the set. */
+  takeTouched(): string[] {
+    const arns = [...this.touched];
+    this.touched.clear();
+    return arns;
   }
 
   findByName(name: string): SecretRecord | undefined {
     const arn = this.arnByName.get(name);
-    return arn === undefined ? undefined : this.byArn.get(arn);
+    return this.touch(arn === undefined ? undefined : this.byArn.get(arn));
   }
 
   /** Resolves a name, a full ARN, or a partial ARN (an ARN without the random suffix). */
   find(secretId: string): SecretRecord | undefined {
     if (!secretId.startsWith('arn:')) return this.findByName(secretId);
     const exact = this.byArn.get(secretId);
-    if (exact !== undefined) return exact;
+    if (exact !== undefined) return this.touch(exact);
     for (const secret of this.byArn.values()) {
-      if (secret.arn.slice(0, -ARN_SUFFIX_LENGTH) === secretId) return secret;
+      if (secret.arn.slice(0, -ARN_SUFFIX_LENGTH) === secretId) return this.touch(secret);
     }
     return undefined;
   }
@@ -69,12 +108,19 @@ export class SecretStore {
   }
 
   all(): SecretRecord[] {
+    const secrets = [...this.byArn.values()];
+    for (const secret of secrets) this.touch(secret);
+    return secrets;
+  }
+
+  /** Every secret, without marking any touched. */
+  snapshot(): SecretRecord[] {
     return [...this.byArn.values()];
   }
 
   /** Removes the secrets whose recovery window has ended (lazily, before each operation). */
   purgeExpired(now: Date): void {
-    for (const secret of this.byArn.values()) {
+    for (const secret of [...this.byArn.values()]) {
       if (secret.deletedDate !== undefined && secret.deletedDate.getTime() <= now.getTime())
         this.remove(secret);
     }

@@ -42,7 +42,13 @@ function metadata(secret: SecretRecord): Record<string, unknown> {
     DeletedDate: optionalDate(secret.deletedDate),
     Tags: secret.tags.length === 0 ? undefined : secret.tags.map((tag) => ({ ...tag })),
     CreatedDate: epochSeconds(secret.createdDate),
-    PrimaryRegion: secret.region,
+    PrimaryRegion: secret.primaryRegion ?? secret.region,
+    ReplicationStatus: secret.replicas?.map((replica) => ({
+      Region: replica.region,
+      KmsKeyId: replica.kmsKeyId ?? 'alias/aws/secretsmanager',
+      Status: replica.status,
+      ...(replica.statusMessage === undefined ? {} : { StatusMessage: replica.statusMessage }),
+    })),
   };
 }
 
