@@ -1,0 +1,26 @@
+/**
+ * Vite build of the onboarding console: `npx vite build --config src/wizard/vite.config.ts` writes
+ * `dist/wizard/`. No React plugin is needed: Vite 8 transforms TSX itself (Oxc), told here to use
+ * React's automatic JSX runtime.
+ */
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+  root: fileURLToPath(new URL('.', import.meta.url)),
+  // Relative asset URLs: the console server serves the bundle from any path.
+  base: './',
+  logLevel: 'warn',
+  oxc: { jsx: { runtime: 'automatic' } },
+  build: {
+    outDir: fileURLToPath(new URL('../../dist/wizard', import.meta.url)),
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 4000,
+    rolldownOptions: {
+      // Cloudscape marks its modules 'use client' (a server-components hint); meaningless in a bundle.
+      onwarn(warning, warn) {
+        if (warning.code !== 'MODULE_LEVEL_DIRECTIVE') warn(warning);
+      },
+    },
+  },
+});
