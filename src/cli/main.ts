@@ -1,5 +1,6 @@
 /** The `rotor` command. */
 import { Command } from 'commander';
+import { registerConsole } from './commands/console.ts';
 import { registerLocal } from './commands/local.ts';
 import { registerRevoke } from './commands/revoke.ts';
 import { registerRotate } from './commands/rotate.ts';
@@ -14,6 +15,7 @@ registerLocal(program);
 registerSimulate(program);
 registerRotate(program);
 registerRevoke(program);
+registerConsole(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -4,7 +4,7 @@
  * `src/wizard/`, Vite builds it (a few seconds) into a temporary folder that then replaces the old
  * one, so a concurrent reader never sees half a bundle.
  */
-import { mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WizardBuildError } from './errors.ts';
@@ -31,6 +31,37 @@ export async function isWizardBuildFresh(outDir = WIZARD_DIST_DIR): Promise<bool
   }
 }
 
+const LOCK_STALE_MS = 120_000;
+const LOCK_WAIT_MS = 120_000;
+const LOCK_POLL_MS = 100;
+
+/**
+ * Runs `action` holding a lock directory beside the bundle, so two processes starting at once
+ * (`npm start` and a test run) do not replace each other's bundle mid-serve. `mkdir` is atomic,
+ * which is all a lock needs; no lock package is installed.
+ */
+async function withBuildLock<T>(lockDir: string, action: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      await mkdir(lockDir);
+      break;
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'EEXIST') throw error;
+      const age = Date.now() - (await stat(lockDir).catch(() => ({ mtimeMs: Date.now() }))).mtimeMs;
+      if (age > LOCK_STALE_MS) await rm(lockDir, { recursive: true, force: true });
+      else if (Date.now() > deadline)
+        throw new WizardBuildError(`Timed out waiting for the build lock ${lockDir}.`);
+      else await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
+    }
+  }
+  try {
+    return await action();
+  } finally {
+    await rm(lockDir, { recursive: true, force: true });
+  }
+}
+
 /**
  * Builds the wizard when needed and returns the folder to serve.
  *
@@ -45,9 +76,18 @@ export async function ensureWizardBuilt(
 ): Promise<string> {
   const outDir = options.outDir ?? WIZARD_DIST_DIR;
   if (!options.force && (await isWizardBuildFresh(outDir))) return outDir;
-  options.log?.('Building the console (first start, or src/wizard changed)…');
   const parent = dirname(outDir.replace(/\/$/, ''));
-  await import('node:fs/promises').then((fs) => fs.mkdir(parent, { recursive: true }));
+  await mkdir(parent, { recursive: true });
+  return withBuildLock(`${outDir.replace(/\/$/, '')}.lock`, async () => {
+    // Another process may have built it while this one waited for the lock.
+    if (!options.force && (await isWizardBuildFresh(outDir))) return outDir;
+    options.log?.('Building the console (first start, or src/wizard changed)…');
+    await buildInto(outDir, parent);
+    return outDir;
+  });
+}
+
+async function buildInto(outDir: string, parent: string): Promise<void> {
   const staging = await mkdtemp(join(parent, '.wizard-build-'));
   try {
     // Imported here: Vite is a build tool, loaded only when a build is needed.
@@ -62,5 +102,4 @@ export async function ensureWizardBuilt(
     await rm(staging, { recursive: true, force: true });
     throw new WizardBuildError(`Could not build the console from ${WIZARD_SOURCE_DIR}.`, { cause: error });
   }
-  return outDir;
 }

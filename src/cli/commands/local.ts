@@ -2,6 +2,15 @@
 import type { Command } from 'commander';
 import { DEFAULT_PORT, LOCAL_CREDENTIALS, type LocalStack, startLocalStack } from '../../local/stack.ts';
 import { CliError } from '../output.ts';
+import { DEFAULT_CONSOLE_PORT, startConsoleForStack } from './console.ts';
+
+type LocalOptions = {
+  port: number;
+  simulatorPort?: number;
+  host: string;
+  consolePort?: number;
+  console: boolean;
+};
 
 function parsePort(value: string): number {
   const port = Number(value);
@@ -47,7 +56,9 @@ export function registerLocal(program: Command): void {
     .option('--port <port>', 'Secrets Manager endpoint port (0 = any free port)', parsePort, DEFAULT_PORT)
     .option('--simulator-port <port>', 'first partner simulator port (default: endpoint port + 1)', parsePort)
     .option('--host <host>', 'loopback address to bind', '127.0.0.1')
-    .action(async (options: { port: number; simulatorPort?: number; host: string }) => {
+    .option('--console-port <port>', `onboarding console port (default ${DEFAULT_CONSOLE_PORT})`, parsePort)
+    .option('--no-console', 'do not serve the onboarding console')
+    .action(async (options: LocalOptions) => {
       if (!/^(127\.\d+\.\d+\.\d+|localhost|::1)$/.test(options.host)) {
         throw new CliError(
           `--host must be a loopback address (127.0.0.1, ::1 or localhost), not ${options.host}.`,
@@ -68,6 +79,16 @@ export function registerLocal(program: Command): void {
         }
         throw error;
       }
+      const consolePort = options.consolePort ?? (options.port === 0 ? 0 : DEFAULT_CONSOLE_PORT);
+      const console = options.console
+        ? await startConsoleForStack(stack, { port: consolePort, host: options.host }).catch(
+            async (error) => {
+              await stack.close();
+              throw error;
+            },
+          )
+        : undefined;
+      if (console) process.stdout.write(`Onboarding console  ${console.url}  (open it in a browser)\n\n`);
       process.stdout.write(`${banner(stack)}\n`);
       await new Promise<void>((resolve) => {
         const stop = () => {
@@ -77,6 +98,7 @@ export function registerLocal(program: Command): void {
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
+      await console?.close();
       await stack.close();
       process.stdout.write('Stopped.\n');
     });
