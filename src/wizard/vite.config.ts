@@ -10,6 +10,9 @@ export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   // Relative asset URLs: the console server serves the bundle from any path.
   base: './',
+  // Production React whatever NODE_ENV the caller runs under (vitest sets it to `test`).
+  mode: 'production',
+  define: { 'process.env.NODE_ENV': JSON.stringify('production') },
   logLevel: 'warn',
   oxc: { jsx: { runtime: 'automatic' } },
   build: {

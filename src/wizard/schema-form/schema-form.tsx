@@ -1,7 +1,9 @@
 /**
  * Renders {@link FieldSpec}s with Cloudscape: a labelled `FormField` per property, description and
- * limits under it, the error text once the field was left or Next was pressed, secret fields
- * masked with a reveal button, and a picker of secrets for secret-ARN fields.
+ * limits under it, secret fields masked with a reveal button, and a picker of secrets for
+ * secret-ARN fields. Errors appear once Next was pressed and then follow every keystroke; they do
+ * not appear on blur, because text appearing under a field as focus leaves it shifts the page
+ * under the pointer and swallows the click on Next.
  */
 import {
   Autosuggest,
@@ -24,7 +26,7 @@ export interface SchemaFormProps {
   fields: readonly FieldSpec[];
   values: Record<string, string>;
   errors: Record<string, string>;
-  /** Show every error, touched or not (after Next was pressed). */
+  /** Show the errors (after Next was pressed). */
   showAllErrors: boolean;
   onChange(name: string, value: string): void;
   /** Choices for secret-ARN fields. */
@@ -37,7 +39,6 @@ function FieldControl({
   invalid,
   revealed,
   onChange,
-  onBlur,
   secretChoices,
 }: {
   field: FieldSpec;
@@ -45,7 +46,6 @@ function FieldControl({
   invalid: boolean;
   revealed: boolean;
   onChange(value: string): void;
-  onBlur(): void;
   secretChoices: readonly SecretChoice[];
 }) {
   if (field.secretPicker) {
@@ -53,7 +53,6 @@ function FieldControl({
       <Autosuggest
         value={value}
         onChange={(event) => onChange(event.detail.value)}
-        onBlur={onBlur}
         options={secretChoices.map((s) => ({ value: s.arn, label: s.name, description: s.arn }))}
         enteredTextLabel={(text) => `Use: ${text}`}
         placeholder={field.placeholder ?? 'Choose a secret or paste its ARN'}
@@ -69,7 +68,6 @@ function FieldControl({
       <Select
         selectedOption={selected}
         onChange={(event) => onChange(event.detail.selectedOption.value ?? '')}
-        onBlur={onBlur}
         options={field.options.map((option) => ({ label: option, value: option }))}
         placeholder="Choose a value"
         invalid={invalid}
@@ -80,7 +78,6 @@ function FieldControl({
     <Input
       value={value}
       onChange={(event) => onChange(event.detail.value)}
-      onBlur={onBlur}
       type={field.sensitive && !revealed ? 'password' : field.inputType === 'url' ? 'url' : field.inputType}
       placeholder={field.placeholder}
       ariaRequired={field.required}
@@ -105,7 +102,6 @@ export function SchemaForm({
   onChange,
   secretChoices = [],
 }: SchemaFormProps) {
-  const [touched, setTouched] = useState<Set<string>>(new Set());
   const [revealed, setRevealed] = useState<Set<string>>(new Set());
   const toggle = (set: Set<string>, name: string) => {
     const next = new Set(set);
@@ -116,7 +112,7 @@ export function SchemaForm({
   return (
     <SpaceBetween size="l">
       {fields.map((field) => {
-        const shown = showAllErrors || touched.has(field.name) ? errors[field.name] : undefined;
+        const shown = showAllErrors ? errors[field.name] : undefined;
         const isRevealed = revealed.has(field.name);
         return (
           <FormField
@@ -153,7 +149,6 @@ export function SchemaForm({
               invalid={shown !== undefined}
               revealed={isRevealed}
               onChange={(value) => onChange(field.name, value)}
-              onBlur={() => setTouched((set) => new Set(set).add(field.name))}
               secretChoices={secretChoices}
             />
           </FormField>
