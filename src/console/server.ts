@@ -50,6 +50,11 @@ export interface ConsoleServerOptions {
   accountId?: string;
   /** Shown in the header: `local` or `aws`. */
   mode?: 'local' | 'aws';
+  /**
+   * Whether the endpoint runs test rotations (`RotateImmediately: false`). Default true (AWS). The
+   * local stack does not yet: it would leave an empty AWSPENDING version behind.
+   */
+  testRotations?: boolean;
   /** Folder of the built wizard; default: built on demand into `dist/wizard/`. */
   assetsDir?: string;
   log?: (line: string) => void;
@@ -143,6 +148,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
         accountId: options.accountId,
         configStyle: options.configStyle ?? 'fields',
         liveProgress: rotations !== noProgress,
+        testRotations: options.testRotations ?? true,
       });
       return;
     }
@@ -185,6 +191,12 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     }
     if (resource === 'secrets' && id && action === 'rotate' && method === 'POST') {
       const body = (await readJson(request)) as { test?: unknown };
+      if (body.test === true && options.testRotations === false) {
+        throw new ConsoleRequestError(
+          501,
+          'This endpoint does not run test rotations yet (RotateImmediately=false); use Rotate now.',
+        );
+      }
       sendJson(response, 202, await api.rotate(id, { test: body.test === true }));
       return;
     }

@@ -26,6 +26,7 @@ export interface ConsoleConfig {
   accountId: string | undefined;
   configStyle: 'fields' | 'tags';
   liveProgress: boolean;
+  testRotations: boolean;
 }
 
 export interface RoleTemplate {

@@ -18,7 +18,7 @@ import { startConsoleForStack } from '../../src/cli/commands/console.ts';
 import type { ConsoleServer } from '../../src/console/server.ts';
 import { ensureWizardBuilt } from '../../src/console/wizard-build.ts';
 import { LOCAL_CREDENTIALS, type LocalStack, startLocalStack } from '../../src/local/stack.ts';
-import { launchBrowser, screenshot, type TestBrowser, tabTo } from './support/browser.ts';
+import { launchBrowser, screenshot, type TestBrowser, tabTo, visibleText } from './support/browser.ts';
 
 const PARTNER = 'Salesforce External Client App';
 let stack: LocalStack;
@@ -123,7 +123,7 @@ describe('Function: onboarding wizard (browser)', () => {
     await screenshot(page, '4-name-and-details');
     await next(page);
     await page.getByRole('button', { name: 'Store secret' }).waitFor();
-    const reviewText = await page.locator('body').innerText();
+    const reviewText = await visibleText(page.locator('body'));
     await screenshot(page, '5-review-and-create');
     await page.getByRole('button', { name: 'Store secret' }).click();
     await page.waitForURL(/#\/secrets\/e2e%2Fsalesforce-onboarded$/);
@@ -152,7 +152,7 @@ describe('Function: onboarding wizard (browser)', () => {
     const rotated = JSON.parse(currentValue.SecretString ?? '{}');
     expect(rotated.consumerKey).not.toBe(seed.consumerKey);
     expect(await simulator().probe.authenticates(rotated)).toBe(true);
-    const badges = await page.locator('table').filter({ hasText: 'Staging labels' }).innerText();
+    const badges = await visibleText(page.locator('table').filter({ hasText: 'Staging labels' }));
     expect(badges).toContain('AWSCURRENT');
     expect(badges).toContain('AWSPREVIOUS');
     expect(browser.pageErrors).toEqual([]);
@@ -175,7 +175,7 @@ describe('Function: onboarding wizard (browser)', () => {
     await page.getByLabel('Consumer key', { exact: true }).fill('not a key!');
     await next(page);
     await page.getByText('Enter Consumer secret.', { exact: false }).first().waitFor();
-    const valueErrors = await page.locator('body').innerText();
+    const valueErrors = await visibleText(page.locator('body'));
     await screenshot(page, 'invalid-secret-value');
 
     // Act: valid value, then a too-old API version and a bad grace period
@@ -189,7 +189,7 @@ describe('Function: onboarding wizard (browser)', () => {
     await page.getByLabel('Grace period (seconds)', { exact: true }).fill('-5');
     await next(page);
     await page.getByText('API version is not in the expected format.', { exact: false }).first().waitFor();
-    const rotationErrors = await page.locator('body').innerText();
+    const rotationErrors = await visibleText(page.locator('body'));
     await screenshot(page, 'invalid-rotation');
 
     // Assess

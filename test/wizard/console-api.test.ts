@@ -38,6 +38,7 @@ beforeAll(async () => {
     region: stack.region,
     accountId: stack.accountId,
     mode: 'local',
+    testRotations: false,
     assetsDir,
   });
 });
@@ -202,6 +203,23 @@ describe('Function: startConsoleServer', () => {
     expect(details.versions.find((v) => v.stages.includes('AWSCURRENT'))?.versionId).toBe(
       started.body.versionId,
     );
+  });
+
+  it('refuses a test rotation where the endpoint cannot run one, and changes nothing', async () => {
+    // Prepare
+    await post('api/secrets', await request('api/test-rotation'));
+    const settled = await waitFor('api/test-rotation', (d) => d.attempts?.at(-1)?.result === 'succeeded');
+
+    // Act
+    const refused = await post(`api/secrets/${encodeURIComponent('api/test-rotation')}/rotate`, {
+      test: true,
+    });
+
+    // Assess
+    expect(refused.status).toBe(501);
+    expect(refused.body.message).toContain('Rotate now');
+    const after = await get<SecretDetails>(`api/secrets/${encodeURIComponent('api/test-rotation')}`);
+    expect(after.versions).toEqual(settled.versions);
   });
 
   it('refuses cross-site requests and bodies that are not JSON, and answers unknown routes with 404', async () => {

@@ -47,6 +47,8 @@ export function startConsoleForStack(
     region: stack.region,
     accountId: stack.accountId,
     mode: 'local',
+    // The local stack keeps an empty AWSPENDING after RotateImmediately=false instead of testing.
+    testRotations: false,
     log,
   });
 }

@@ -89,7 +89,7 @@ export function CreateSecretWizard({
   const stepError = (step: number) => {
     if (submitError && step === activeStep) return submitError;
     if (!showErrors[step] || stepIsValid(step)) return undefined;
-    return 'Some fields need attention: fix the fields marked below, then continue.';
+    return 'Some fields need attention: fix the fields marked in red, then continue.';
   };
 
   return (

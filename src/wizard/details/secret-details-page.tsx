@@ -101,7 +101,12 @@ export function SecretDetailsPage({
         description={details?.description}
         actions={
           <SpaceBetween direction="horizontal" size="xs">
-            <Button onClick={() => rotate(true)} loading={acting === 'test'} disabled={!details || busy}>
+            <Button
+              onClick={() => rotate(true)}
+              loading={acting === 'test'}
+              disabled={!details || busy || config?.testRotations === false}
+              disabledReason="This endpoint does not run test rotations yet; use Rotate now."
+            >
               Test rotation
             </Button>
             <Button

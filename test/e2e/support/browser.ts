@@ -6,7 +6,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const ARTIFACTS_DIR = join(import.meta.dirname, '..', '..', '..', 'test-artifacts', 'wizard');
@@ -95,4 +95,10 @@ export async function tabTo(page: Page, name: RegExp, limit = 60): Promise<void>
   throw new Error(
     `No control named ${name} within ${limit} Tab presses; focused in turn: ${seen.join(' | ')}`,
   );
+}
+
+/** The text a user sees in `locator` (rendered text: hidden elements left out). */
+export function visibleText(locator: Locator): Promise<string> {
+  // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is the point here.
+  return locator.innerText();
 }
