@@ -4,7 +4,7 @@
  * `src/wizard/`, Vite builds it (a few seconds) into a temporary folder that then replaces the old
  * one, so a concurrent reader never sees half a bundle.
  */
-import { mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WizardBuildError } from './errors.ts';
@@ -96,6 +96,7 @@ async function buildInto(outDir: string, parent: string): Promise<void> {
       configFile: join(WIZARD_SOURCE_DIR, 'vite.config.ts'),
       build: { outDir: staging, emptyOutDir: true },
     });
+    await chmod(staging, 0o755); // mkdtemp makes it private; the bundle is not secret.
     await rm(outDir, { recursive: true, force: true });
     await rename(staging, outDir);
   } catch (error) {

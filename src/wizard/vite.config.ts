@@ -14,7 +14,8 @@ export default defineConfig({
   mode: 'production',
   define: { 'process.env.NODE_ENV': JSON.stringify('production') },
   logLevel: 'warn',
-  oxc: { jsx: { runtime: 'automatic' } },
+  // development: false pairs with the production React above (jsxDEV exists only in dev builds).
+  oxc: { jsx: { runtime: 'automatic', development: false } },
   build: {
     outDir: fileURLToPath(new URL('../../dist/wizard', import.meta.url)),
     emptyOutDir: true,
