@@ -64,6 +64,24 @@ describe('Command: rotor local (console)', () => {
   });
 });
 
+describe('Command: rotor local (console port in use)', () => {
+  it('stops with the flag to fix when the console port is taken', async () => {
+    // Prepare
+    const taken = new URL(consoleUrl).port;
+
+    // Act
+    const run = startRotor(
+      ['local', '--port', '0', '--simulator-port', '0', '--console-port', taken],
+      /never/,
+    );
+
+    // Assess
+    await expect(run).rejects.toThrow(
+      new RegExp(`Port ${taken} is in use; pick another with --console-port`),
+    );
+  });
+});
+
 describe('Command: rotor console', () => {
   it('serves the console against the given endpoint and prints its URL', async () => {
     // Prepare

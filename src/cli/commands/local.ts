@@ -1,5 +1,6 @@
 /** `rotor local`: the local stack in the foreground, until Ctrl-C. */
 import type { Command } from 'commander';
+import { WizardBuildError } from '../../console/errors.ts';
 import { DEFAULT_PORT, LOCAL_CREDENTIALS, type LocalStack, startLocalStack } from '../../local/stack.ts';
 import { CliError } from '../output.ts';
 import { DEFAULT_CONSOLE_PORT, startConsoleForStack } from './console.ts';
@@ -82,8 +83,20 @@ export function registerLocal(program: Command): void {
       const consolePort = options.consolePort ?? (options.port === 0 ? 0 : DEFAULT_CONSOLE_PORT);
       const console = options.console
         ? await startConsoleForStack(stack, { port: consolePort, host: options.host }).catch(
-            async (error) => {
+            async (error: unknown) => {
+              // The stack is useful without the console: a failed build is reported, not fatal.
+              if (error instanceof WizardBuildError) {
+                process.stderr.write(
+                  `rotor: the console is unavailable: ${error.message} ${String(error.cause)}\n`,
+                );
+                return undefined;
+              }
               await stack.close();
+              if ((error as { code?: string }).code === 'EADDRINUSE') {
+                throw new CliError(
+                  `Port ${consolePort} is in use; pick another with --console-port, or use --no-console.`,
+                );
+              }
               throw error;
             },
           )
