@@ -24,6 +24,20 @@ export function navigate(route: Route): void {
   window.location.hash = hrefOf(route);
 }
 
+let flash: string | undefined;
+
+/** A one-time message for the next page (e.g. "stored; the first rotation is running"). */
+export function setFlash(message: string): void {
+  flash = message;
+}
+
+/** Takes the one-time message, if any. */
+export function takeFlash(): string | undefined {
+  const message = flash;
+  flash = undefined;
+  return message;
+}
+
 export function useRoute(): Route {
   const [route, setRoute] = useState(() => parseRoute(window.location.hash));
   useEffect(() => {

@@ -129,6 +129,7 @@ describe('Function: onboarding wizard (browser)', () => {
     await page.waitForURL(/#\/secrets\/e2e%2Fsalesforce-onboarded$/);
     const result = await rotationResult(page);
     await page.getByText('AWSPREVIOUS', { exact: true }).waitFor();
+    const flash = await visibleText(page.getByTestId('notice'));
     await screenshot(page, '6-secret-details');
 
     // Assess
@@ -138,6 +139,7 @@ describe('Function: onboarding wizard (browser)', () => {
     expect(automatic && immediately).toBe(true);
     expect(reviewText).not.toContain(seed.consumerSecret);
     expect(result).toBe('succeeded');
+    expect(flash).toContain('first rotation is running');
     const stages = await stagesOf(name);
     const current = Object.keys(stages).find((id) => stages[id]?.includes('AWSCURRENT'));
     const previous = Object.keys(stages).find((id) => stages[id]?.includes('AWSPREVIOUS'));
@@ -155,6 +157,29 @@ describe('Function: onboarding wizard (browser)', () => {
     const badges = await visibleText(page.locator('table').filter({ hasText: 'Staging labels' }));
     expect(badges).toContain('AWSCURRENT');
     expect(badges).toContain('AWSPREVIOUS');
+    expect(browser.pageErrors).toEqual([]);
+  });
+
+  it('shows a failed Rotate now with its step and category, on the details page and in the list', async () => {
+    // Prepare: the secret onboarded above; its rotated-out pair is still in its one-hour grace period,
+    // so Salesforce's single staged slot is taken and a second rotation must stop with a conflict.
+    const { page } = browser;
+    const name = 'e2e/salesforce-onboarded';
+    await page.goto(`${server.url}#/secrets/${encodeURIComponent(name)}`);
+    await page.getByText('AWSPREVIOUS', { exact: true }).waitFor();
+
+    // Act
+    await page.getByRole('button', { name: 'Rotate now' }).click();
+    await page.locator('[data-step="createSecret"][data-status="failed"]').waitFor({ timeout: 30_000 });
+    const failure = await visibleText(page.locator('body'));
+    await screenshot(page, '7-rotate-now-failed');
+    await page.getByRole('link', { name: 'Secrets', exact: true }).click();
+    const row = page.getByRole('row').filter({ hasText: name });
+    await row.getByText('failed (conflict)').waitFor();
+
+    // Assess
+    expect(failure).toContain('Failed at createSecret [conflict]');
+    expect(failure).toContain('grace period');
     expect(browser.pageErrors).toEqual([]);
   });
 

@@ -6,7 +6,7 @@
 import { Alert, Container, Header, Wizard } from '@cloudscape-design/components';
 import { useEffect, useState } from 'react';
 import { ApiError, api, type ConsoleConfig, type PartnerInfo } from '../api.ts';
-import { navigate } from '../router.ts';
+import { navigate, setFlash } from '../router.ts';
 import { initialValues } from '../schema-form/mapping.ts';
 import { SchemaForm } from '../schema-form/schema-form.tsx';
 import { DetailsStep } from './details-step.tsx';
@@ -77,7 +77,14 @@ export function CreateSecretWizard({
     setSubmitError(undefined);
     api
       .create(createRequestOf(state))
-      .then((created) => navigate({ page: 'details', secretId: created.name }))
+      .then((created) => {
+        setFlash(
+          created.versionId && state.rotation.rotateImmediately
+            ? `Secret ${created.name} stored. Its first rotation is running: the credential you entered is being replaced.`
+            : `Secret ${created.name} stored.`,
+        );
+        navigate({ page: 'details', secretId: created.name });
+      })
       .catch((error: Error) => {
         setSubmitError(error.message);
         const step = error instanceof ApiError ? stepOfField(state, error.field) : undefined;

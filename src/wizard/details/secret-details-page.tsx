@@ -18,6 +18,7 @@ import {
 import { useCallback, useEffect, useState } from 'react';
 import { api, type ConsoleConfig, type SecretDetails } from '../api.ts';
 import { formatDate, statusOf } from '../format.ts';
+import { takeFlash } from '../router.ts';
 import { RecordsTable } from './records-table.tsx';
 import { RotationProgress } from './rotation-progress.tsx';
 
@@ -45,7 +46,12 @@ export function SecretDetailsPage({
 }) {
   const [details, setDetails] = useState<SecretDetails | undefined>();
   const [error, setError] = useState<string | undefined>();
-  const [notice, setNotice] = useState<{ type: 'success' | 'error' | 'info'; text: string } | undefined>();
+  const [notice, setNotice] = useState<{ type: 'success' | 'error' | 'info'; text: string } | undefined>(
+    () => {
+      const flash = takeFlash();
+      return flash ? { type: 'success', text: flash } : undefined;
+    },
+  );
   const [acting, setActing] = useState<'rotate' | 'test' | undefined>();
 
   const load = useCallback(
@@ -123,9 +129,11 @@ export function SecretDetailsPage({
         {secretId}
       </Header>
       {notice ? (
-        <Alert type={notice.type} dismissible onDismiss={() => setNotice(undefined)}>
-          {notice.text}
-        </Alert>
+        <div data-testid="notice">
+          <Alert type={notice.type} dismissible onDismiss={() => setNotice(undefined)}>
+            {notice.text}
+          </Alert>
+        </div>
       ) : null}
       <Container header={<Header variant="h2">Rotation configuration</Header>}>
         <KeyValuePairs
