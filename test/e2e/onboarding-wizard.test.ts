@@ -99,6 +99,9 @@ describe('Function: onboarding wizard (browser)', () => {
     await page.getByLabel('App id', { exact: true }).fill(seed.appId);
     await page.getByLabel('Consumer id', { exact: true }).fill(seed.consumerId);
     const maskedType = await page.getByLabel('Consumer secret', { exact: true }).getAttribute('type');
+    await page.getByRole('button', { name: 'Show Consumer secret' }).click();
+    const revealedType = await page.getByLabel('Consumer secret', { exact: true }).getAttribute('type');
+    await page.getByRole('button', { name: 'Hide Consumer secret' }).click();
     await screenshot(page, '2-secret-value');
     await next(page);
 
@@ -134,6 +137,7 @@ describe('Function: onboarding wizard (browser)', () => {
 
     // Assess
     expect(maskedType).toBe('password');
+    expect(revealedType).toBe('text');
     expect(checks.length).toBeGreaterThanOrEqual(8);
     expect(checks.filter((check) => !check.endsWith('=true'))).toEqual([]);
     expect(automatic && immediately).toBe(true);
