@@ -81,7 +81,7 @@ export function registerLocal(program: Command): void {
         throw error;
       }
       const consolePort = options.consolePort ?? (options.port === 0 ? 0 : DEFAULT_CONSOLE_PORT);
-      const console = options.console
+      const consoleServer = options.console
         ? await startConsoleForStack(stack, { port: consolePort, host: options.host }).catch(
             async (error: unknown) => {
               // The stack is useful without the console: a failed build is reported, not fatal.
@@ -101,7 +101,8 @@ export function registerLocal(program: Command): void {
             },
           )
         : undefined;
-      if (console) process.stdout.write(`Onboarding console  ${console.url}  (open it in a browser)\n\n`);
+      if (consoleServer)
+        process.stdout.write(`Onboarding console  ${consoleServer.url}  (open it in a browser)\n\n`);
       process.stdout.write(`${banner(stack)}\n`);
       await new Promise<void>((resolve) => {
         const stop = () => {
@@ -111,7 +112,7 @@ export function registerLocal(program: Command): void {
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
-      await console?.close();
+      await consoleServer?.close();
       await stack.close();
       process.stdout.write('Stopped.\n');
     });
