@@ -6,6 +6,7 @@ set -euo pipefail
 # package:file-it-provides
 required=(
   "awscli:/usr/bin/aws"
+  "chromium:/usr/bin/chromium"
 )
 
 missing=()

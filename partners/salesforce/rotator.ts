@@ -9,6 +9,7 @@
 import { ConflictError, InvalidConfigurationError } from '../../src/engine/errors.ts';
 import type { HookContext, PartnerRotatorV1 } from '../../src/runtime/partner.ts';
 import { SalesforceApi } from './api.ts';
+import { salesforcePreflight } from './preflight.ts';
 import type { SalesforceMetadata, SalesforcePair, SalesforceSecret, StagedCredential } from './types.ts';
 
 type Context = HookContext<SalesforceMetadata>;
@@ -152,5 +153,9 @@ export const salesforceRotator: PartnerRotatorV1<SalesforceSecret, SalesforceMet
     );
     if (!item) return { revoked: false };
     return { revoked: await api.deleteStaged(previous.appId, previous.consumerId, item.id) };
+  },
+
+  async preflight({ current }, context) {
+    return salesforcePreflight(current, rotatingPair, context);
   },
 };

@@ -1,5 +1,6 @@
 /** The `rotor` command. */
 import { Command } from 'commander';
+import { registerConsole } from './commands/console.ts';
 import { registerEvents } from './commands/events.ts';
 import { registerLocal } from './commands/local.ts';
 import { registerPartner } from './commands/partner.ts';
@@ -32,6 +33,7 @@ registerRotate(program);
 registerRevoke(program);
 registerPartner(program);
 registerEvents(program);
+registerConsole(program);
 
 try {
   await program.parseAsync(process.argv);

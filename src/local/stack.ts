@@ -299,7 +299,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         credentials: demoKey ?? LOCAL_CREDENTIALS,
       });
       for (const { type, simulator } of simulators) {
-        const demo = catalog.get(type).demoSecret?.(simulator.seed);
+        const demo = (await catalog.resolve(type)).demoSecret?.(simulator.seed);
         if (!demo) continue;
         const name = `demo/${type}`;
         await ensureDemoSecret(

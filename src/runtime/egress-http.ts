@@ -139,7 +139,7 @@ export function createPartnerHttpClient(options: PartnerHttpClientOptions): Part
               responseHeaders.append(name, v);
             }
           }
-          return new Response(NULL_BODY.has(status) ? null : bytes, {
+          return new Response(NULL_BODY.has(status) ? null : new Uint8Array(bytes), {
             status,
             statusText: response.statusMessage ?? '',
             headers: responseHeaders,

@@ -1,8 +1,19 @@
 /** `rotor local`: the local stack in the foreground, until Ctrl-C. */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { WizardBuildError } from '../../console/errors.ts';
 import { DEFAULT_DATA_DIR, DEFAULT_PORT, type LocalStack, startLocalStack } from '../../local/stack.ts';
 import { CliError } from '../output.ts';
+import { DEFAULT_CONSOLE_PORT, startConsoleForStack } from './console.ts';
+
+type LocalOptions = {
+  port: number;
+  simulatorPort?: number;
+  host: string;
+  dataDir: string;
+  consolePort?: number;
+  console: boolean;
+};
 
 function parsePort(value: string): number {
   const port = Number(value);
@@ -80,7 +91,9 @@ export function registerLocal(program: Command): void {
     .option('--simulator-port <port>', 'first partner simulator port (default: endpoint port + 1)', parsePort)
     .option('--host <host>', 'loopback address to bind', '127.0.0.1')
     .option('--data-dir <dir>', 'where state, the master key and identity.json live', DEFAULT_DATA_DIR)
-    .action(async (options: { port: number; simulatorPort?: number; host: string; dataDir: string }) => {
+    .option('--console-port <port>', `onboarding console port (default ${DEFAULT_CONSOLE_PORT})`, parsePort)
+    .option('--no-console', 'do not serve the onboarding console')
+    .action(async (options: LocalOptions) => {
       if (!/^(127\.\d+\.\d+\.\d+|localhost|::1)$/.test(options.host)) {
         throw new CliError(
           `--host must be a loopback address (127.0.0.1, ::1 or localhost), not ${options.host}.`,
@@ -102,6 +115,29 @@ export function registerLocal(program: Command): void {
         }
         throw error;
       }
+      const consolePort = options.consolePort ?? (options.port === 0 ? 0 : DEFAULT_CONSOLE_PORT);
+      const consoleServer = options.console
+        ? await startConsoleForStack(stack, { port: consolePort, host: options.host }).catch(
+            async (error: unknown) => {
+              // The stack is useful without the console: a failed build is reported, not fatal.
+              if (error instanceof WizardBuildError) {
+                process.stderr.write(
+                  `rotor: the console is unavailable: ${error.message} ${String(error.cause)}\n`,
+                );
+                return undefined;
+              }
+              await stack.close();
+              if ((error as { code?: string }).code === 'EADDRINUSE') {
+                throw new CliError(
+                  `Port ${consolePort} is in use; pick another with --console-port, or use --no-console.`,
+                );
+              }
+              throw error;
+            },
+          )
+        : undefined;
+      if (consoleServer)
+        process.stdout.write(`Onboarding console  ${consoleServer.url}  (open it in a browser)\n\n`);
       process.stdout.write(`${banner(stack)}\n`);
       await new Promise<void>((done) => {
         const stop = () => {
@@ -111,6 +147,7 @@ export function registerLocal(program: Command): void {
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
+      await consoleServer?.close();
       await stack.close();
       process.stdout.write('Stopped.\n');
     });
