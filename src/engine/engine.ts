@@ -5,7 +5,7 @@
  * first and `AWSCURRENT` moves last, in exactly one `UpdateSecretVersionStage` (I1, I2).
  */
 import type { DescribeSecretCommandOutput } from '@aws-sdk/client-secrets-manager';
-import { resolvePartnerConfig } from '../aws/resolver.ts';
+import { effectiveGracePeriod, resolvePartnerConfig } from '../aws/resolver.ts';
 import type { SecretsManagerClients } from '../aws/roles.ts';
 import { AWSCURRENT, AWSPENDING, AWSPREVIOUS, SecretStore, versionWithStage } from '../aws/secret-store.ts';
 import { VersionCache } from '../aws/version-cache.ts';
@@ -203,11 +203,12 @@ export class RotationEngine {
     describe: DescribeSecretCommandOutput,
     arn: string,
     token: string,
-    step: RotationStep | 'revoke',
+    step: RotationStep | 'revoke' | 'repair',
     redactor: Redactor,
     log: RotationLogger,
   ): Promise<Prepared> {
     const config = resolvePartnerConfig(describe);
+    const gracePeriodSeconds = effectiveGracePeriod(config, this.#defaultGracePeriodSeconds);
     const manifest = this.#catalog.get(config.type);
     assertValid(manifest.metadataSchema, config.metadata, `${manifest.type} rotation metadata`);
     const rotator = await manifest.loadRotator();
@@ -216,7 +217,7 @@ export class RotationEngine {
       token,
       metadata: config.metadata,
       lastRotatedAt: describe.LastRotatedDate,
-      gracePeriodSeconds: config.gracePeriodSeconds ?? this.#defaultGracePeriodSeconds,
+      gracePeriodSeconds,
       simulatorMode: this.#simulatorMode,
       simulatorUrl: this.#simulatorMode ? this.#simulatorUrls[manifest.type] : undefined,
       log: scopedLogger(log, { partnerType: manifest.type, step }),
@@ -419,6 +420,64 @@ export class RotationEngine {
       );
       error.withContext({ step: 'revoke', secretId, partnerType });
       log.error('Revocation failed', {
+        errorName: error.name,
+        category: error.category,
+        message: error.message,
+      });
+      throw error;
+    }
+  }
+  /**
+   * Abandons a stuck rotation (repair): discards the pending credential at the source with the
+   * plugin's `discard`, when the pending version holds a value, then removes AWSPENDING from that
+   * version. Refuses the version under `AWSCURRENT`, which it never touches (I1). The label stays
+   * when the discard fails, so the fix can be retried.
+   *
+   * @returns whether a pending value was handed to the plugin's `discard`.
+   * @example
+   * ```ts
+   * await engine.discardPending(secretArn, stuckVersionId);
+   * ```
+   */
+  async discardPending(secretId: string, versionId: string): Promise<{ discarded: boolean }> {
+    const redactor = new Redactor();
+    const log = scopedLogger(this.#logger, { secretId, step: 'repair', tokenHash: tokenHash(versionId) });
+    let partnerType: string | undefined;
+    try {
+      const store = new SecretStore(await this.#clients.forSecret(secretId), this.#versionCache);
+      const describe = await store.describe(secretId);
+      const arn = describe.ARN ?? secretId;
+      const stages = describe.VersionIdsToStages?.[versionId] ?? [];
+      if (stages.includes(AWSCURRENT)) {
+        throw new ConflictError(`Version ${versionId} of ${arn} is AWSCURRENT; it is never discarded.`);
+      }
+      if (!stages.includes(AWSPENDING)) return { discarded: false };
+      const prepared = await this.#prepare(store, describe, arn, versionId, 'repair', redactor, log);
+      partnerType = prepared.manifest.type;
+      const stored = await store.findVersion(arn, { versionId, stage: AWSPENDING });
+      let discarded = false;
+      if (stored) {
+        const current = await this.#readValue(prepared, { stage: AWSCURRENT }, redactor);
+        const pending = this.#checkValue(
+          prepared.manifest,
+          stored.secretString,
+          'AWSPENDING value',
+          redactor,
+        );
+        await prepared.rotator.discard({ current, pending }, prepared.context);
+        discarded = true;
+      }
+      await store.clearPending(arn, versionId);
+      log.warn('Abandoned the pending rotation', { partnerType, discarded });
+      return { discarded };
+    } catch (thrown) {
+      const error = redactor.scrubError(
+        thrown instanceof RotorError
+          ? thrown
+          : new InternalError('Unexpected failure while discarding a pending rotation.', { cause: thrown }),
+      );
+      error.withContext({ step: 'repair', secretId, partnerType });
+      log.error('Discarding the pending rotation failed', {
         errorName: error.name,
         category: error.category,
         message: error.message,
