@@ -1,6 +1,7 @@
 /** The `rotor` command. */
 import { Command } from 'commander';
 import { registerLocal } from './commands/local.ts';
+import { registerRepair } from './commands/repair.ts';
 import { registerRevoke } from './commands/revoke.ts';
 import { registerRotate } from './commands/rotate.ts';
 import { registerSimulate } from './commands/simulate.ts';
@@ -14,6 +15,7 @@ registerLocal(program);
 registerSimulate(program);
 registerRotate(program);
 registerRevoke(program);
+registerRepair(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -35,6 +35,7 @@ export class FaultPlan {
   #calls = 0;
   #target: { k: number; kind: FaultKind } | undefined;
   #crashed = false;
+  #outage: Exclude<FaultKind, 'crash'> | undefined;
   readonly log: CallRecord[] = [];
 
   /** Fail call `k` (1-based, counted from now) with `kind`; resets the counter. */
@@ -43,11 +44,18 @@ export class FaultPlan {
     this.#target = { k, kind };
   }
 
+  /** Every call fails with `kind` until `reset` (an outage, not a one-shot fault). */
+  outage(kind: Exclude<FaultKind, 'crash'>): void {
+    this.reset();
+    this.#outage = kind;
+  }
+
   /** No fault; counting restarts (used to measure a clean rotation). */
   reset(): void {
     this.#calls = 0;
     this.#target = undefined;
     this.#crashed = false;
+    this.#outage = undefined;
     this.log.length = 0;
   }
 
@@ -71,6 +79,7 @@ export class FaultPlan {
     this.#calls += 1;
     let verdict: CallVerdict = { action: 'pass' };
     if (this.#crashed) verdict = { action: 'crash' };
+    else if (this.#outage) verdict = { action: 'fault', kind: this.#outage };
     else if (this.#target && this.#calls === this.#target.k) {
       if (this.#target.kind === 'crash') {
         this.#crashed = true;

@@ -63,6 +63,8 @@ export interface PartnerBench {
   authenticates(value: SecretValue): Promise<boolean>;
   liveCredentials(value: SecretValue): Promise<number>;
   probe: SimulatorProbe;
+  /** The bench clock shared by the store and every engine. */
+  now(): Date;
   /** Moves the store's and the engine's clock (grace periods) and the simulator's. */
   advance(ms: number): void;
   /**
@@ -116,6 +118,7 @@ export async function startPartnerBench(
 
     const bench: PartnerBench = {
       fork: () => lane(false),
+      now,
       manifest,
       simulator,
       proxy,
