@@ -17,6 +17,7 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { GRACE_PERIOD_KEY } from '../../../src/aws/resolver.ts';
 import { SecretsManagerClients } from '../../../src/aws/roles.ts';
 import { RotationEngine } from '../../../src/engine/engine.ts';
+import type { RotorEventSink } from '../../../src/engine/events.ts';
 import {
   SecretsManagerService,
   startSecretsManagerServer,
@@ -50,7 +51,11 @@ export interface PartnerBench {
   engineSm: SecretsManagerClient;
   clients: SecretsManagerClients;
   /** A new engine (empty version cache: a fresh container). */
-  newEngine(options?: { logger?: RotationLogger; simulatorMode?: boolean }): RotationEngine;
+  newEngine(options?: {
+    logger?: RotationLogger;
+    simulatorMode?: boolean;
+    events?: RotorEventSink;
+  }): RotationEngine;
   /** A fresh app at the simulator, stored as a new secret of the partner's Type. */
   createSecret(metadata?: Record<string, string>): Promise<BenchSecret>;
   /** RotateSecret with the secret's metadata: creates the AWSPENDING version id. */
