@@ -17,6 +17,7 @@ import { assertValid, parseSecretString } from '../runtime/validation.ts';
 import { ConflictError, InternalError, InvalidConfigurationError, RotorError } from './errors.ts';
 import { parseRotationEvent, type RotationStep, tokenHash } from './event.ts';
 import { noEvents, type RotorEventSink } from './events.ts';
+import { findsOrphans, type OrphanCredential } from './orphans.ts';
 import { Redactor } from './redactor.ts';
 
 /**
@@ -478,6 +479,78 @@ export class RotationEngine {
       );
       error.withContext({ step: 'repair', secretId, partnerType });
       log.error('Discarding the pending rotation failed', {
+        errorName: error.name,
+        category: error.category,
+        message: error.message,
+      });
+      throw error;
+    }
+  }
+  /**
+   * Orphan credentials of a secret at the source, when its plugin can tell (the optional hooks
+   * of `orphans.ts`); `undefined` when it cannot.
+   *
+   * @example
+   * ```ts
+   * for (const orphan of (await engine.findOrphans(secretArn)) ?? []) await engine.revokeOrphan(secretArn, orphan);
+   * ```
+   */
+  async findOrphans(secretId: string): Promise<OrphanCredential[] | undefined> {
+    return this.#withOrphanHooks(secretId, async (prepared, current, redactor) => {
+      if (!findsOrphans(prepared.rotator)) return undefined;
+      const known = [current];
+      const stages = prepared.describe.VersionIdsToStages ?? {};
+      for (const [versionId, labels] of Object.entries(stages)) {
+        if (versionId === prepared.currentVersionId) continue;
+        const stage = labels.includes(AWSPENDING)
+          ? AWSPENDING
+          : labels.includes(AWSPREVIOUS)
+            ? AWSPREVIOUS
+            : '';
+        if (!stage) continue;
+        const stored = await prepared.store.findVersion(prepared.arn, { versionId, stage });
+        if (stored)
+          known.push(this.#checkValue(prepared.manifest, stored.secretString, `${stage} value`, redactor));
+      }
+      return prepared.rotator.listOrphans({ current, known }, prepared.context);
+    });
+  }
+
+  /** Revokes one orphan found by {@link findOrphans}. */
+  async revokeOrphan(secretId: string, orphan: OrphanCredential): Promise<void> {
+    await this.#withOrphanHooks(secretId, async (prepared, current) => {
+      if (!findsOrphans(prepared.rotator)) {
+        throw new InvalidConfigurationError(`The ${prepared.manifest.type} plugin cannot revoke orphans.`, {
+          field: 'Type',
+        });
+      }
+      await prepared.rotator.revokeOrphan({ current, orphan }, prepared.context);
+      prepared.context.log.warn('Revoked an orphan credential at the source', { orphanId: orphan.id });
+    });
+  }
+
+  async #withOrphanHooks<T>(
+    secretId: string,
+    work: (prepared: Prepared, current: SecretValue, redactor: Redactor) => Promise<T>,
+  ): Promise<T> {
+    const redactor = new Redactor();
+    const log = scopedLogger(this.#logger, { secretId, step: 'repair' });
+    try {
+      const store = new SecretStore(await this.#clients.forSecret(secretId), this.#versionCache);
+      const describe = await store.describe(secretId);
+      const arn = describe.ARN ?? secretId;
+      const currentVersionId = versionWithStage(describe, AWSCURRENT) ?? '';
+      const prepared = await this.#prepare(store, describe, arn, currentVersionId, 'repair', redactor, log);
+      const current = await this.#readValue(prepared, { stage: AWSCURRENT }, redactor);
+      return await work(prepared, current, redactor);
+    } catch (thrown) {
+      const error = redactor.scrubError(
+        thrown instanceof RotorError
+          ? thrown
+          : new InternalError('Unexpected failure while handling orphan credentials.', { cause: thrown }),
+      );
+      error.withContext({ step: 'repair', secretId });
+      log.error('Orphan handling failed', {
         errorName: error.name,
         category: error.category,
         message: error.message,

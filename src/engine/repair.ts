@@ -17,22 +17,26 @@ import {
   ListSecretVersionIdsCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
+import { TYPE_TAG } from '../aws/resolver.ts';
 import type { SecretsManagerClients } from '../aws/roles.ts';
 import { AWSCURRENT, AWSPENDING, SecretStore } from '../aws/secret-store.ts';
 import type { RotationEngine } from './engine.ts';
 import { RotorError } from './errors.ts';
+import type { OrphanCredential } from './orphans.ts';
 
 /** Default age after which a pending rotation counts as stuck: well past any step's Lambda timeout. */
 export const DEFAULT_STUCK_AFTER_SECONDS = 3600;
 
-export type FindingKind = 'stuck-rotation' | 'pending-without-value';
+export type FindingKind = 'stuck-rotation' | 'pending-without-value' | 'orphan-credential';
 
 /** One stuck rotation, as `rotor repair` shows it. Never holds a secret value. */
 export interface RepairFinding {
   secretArn: string;
   name: string;
-  /** The version under AWSPENDING. */
+  /** The version under AWSPENDING (empty for an orphan credential). */
   versionId: string;
+  /** The orphan credential at the source, for `orphan-credential`. */
+  orphan?: OrphanCredential;
   kind: FindingKind;
   /** Seconds since the pending version was created. */
   ageSeconds: number;
@@ -40,7 +44,13 @@ export interface RepairFinding {
   fix: string;
 }
 
-export type RepairOutcome = 'finished' | 'discarded' | 'label-cleared' | 'retry-later' | 'needs-operator';
+export type RepairOutcome =
+  | 'finished'
+  | 'discarded'
+  | 'label-cleared'
+  | 'revoked'
+  | 'retry-later'
+  | 'needs-operator';
 
 export interface RepairResult {
   finding: RepairFinding;
@@ -62,6 +72,7 @@ const FIXES: Record<FindingKind, string> = {
   'stuck-rotation':
     'finish the rotation if the pending credential tests good at the source; otherwise discard it at the source and clear AWSPENDING',
   'pending-without-value': 'clear AWSPENDING (no pending credential was stored)',
+  'orphan-credential': 'revoke the orphan credential at the source (no staging label holds it)',
 };
 
 /**
@@ -83,34 +94,63 @@ export class RotationRepair {
     return this.#options.now?.() ?? new Date();
   }
 
-  /** Stuck rotations of one secret (name or ARN), or of every secret the engine's account lists. */
+  /**
+   * Stuck rotations and orphan credentials of one secret (name or ARN), or of every secret the
+   * engine's account lists. Orphans are looked for only where no rotation is pending (a running
+   * rotation's fresh credential is not an orphan) and only where the plugin can tell.
+   */
   async find(secretId?: string): Promise<RepairFinding[]> {
-    const ids = secretId === undefined ? await this.#candidates() : [secretId];
+    const ids = secretId === undefined ? await this.#partnerSecrets() : [secretId];
     const findings: RepairFinding[] = [];
     for (const id of ids) {
-      const finding = await this.#inspect(id);
-      if (finding) findings.push(finding);
+      const pending = await this.#inspect(id);
+      if (pending === 'pending') continue;
+      if (pending) {
+        findings.push(pending);
+        continue;
+      }
+      findings.push(...(await this.#orphans(id, secretId !== undefined)));
     }
     return findings;
   }
 
-  /** Secrets whose labels show a pending rotation (from ListSecrets, all pages). */
-  async #candidates(): Promise<string[]> {
+  /** Secrets with a partner type (from ListSecrets, all pages). */
+  async #partnerSecrets(): Promise<string[]> {
     const ids: string[] = [];
     let nextToken: string | undefined;
     do {
       const page = await this.#options.secretsManager.send(new ListSecretsCommand({ NextToken: nextToken }));
       for (const entry of page.SecretList ?? []) {
-        const stages = Object.values(entry.SecretVersionsToStages ?? {});
-        if (stages.some((s) => s.includes(AWSPENDING) && !s.includes(AWSCURRENT)) && entry.ARN)
-          ids.push(entry.ARN);
+        const typed = entry.Type || entry.Tags?.some((tag) => tag.Key === TYPE_TAG);
+        if (typed && entry.ARN) ids.push(entry.ARN);
       }
       nextToken = page.NextToken;
     } while (nextToken);
     return ids;
   }
 
-  async #inspect(secretId: string): Promise<RepairFinding | undefined> {
+  async #orphans(secretId: string, named: boolean): Promise<RepairFinding[]> {
+    let orphans: OrphanCredential[] | undefined;
+    try {
+      orphans = await this.#options.engine.findOrphans(secretId);
+    } catch (error) {
+      // Scanning the whole account skips secrets it cannot read; a named secret reports why.
+      if (named) throw error;
+      return [];
+    }
+    return (orphans ?? []).map((orphan) => ({
+      secretArn: secretId,
+      name: secretId,
+      versionId: '',
+      orphan,
+      kind: 'orphan-credential' as const,
+      ageSeconds: 0,
+      fix: `${FIXES['orphan-credential']}: ${orphan.detail}`,
+    }));
+  }
+
+  /** The stuck rotation of a secret; 'pending' for a rotation younger than the threshold. */
+  async #inspect(secretId: string): Promise<RepairFinding | 'pending' | undefined> {
     const client = await this.#options.clients.forSecret(secretId);
     const store = new SecretStore(client);
     const describe = await store.describe(secretId);
@@ -123,7 +163,7 @@ export class RotationRepair {
     const versions = await client.send(new ListSecretVersionIdsCommand({ SecretId: arn }));
     const created = versions.Versions?.find((v) => v.VersionId === versionId)?.CreatedDate;
     const ageSeconds = Math.max(0, Math.floor((this.#now().getTime() - (created?.getTime() ?? 0)) / 1000));
-    if (ageSeconds < (this.#options.stuckAfterSeconds ?? DEFAULT_STUCK_AFTER_SECONDS)) return undefined;
+    if (ageSeconds < (this.#options.stuckAfterSeconds ?? DEFAULT_STUCK_AFTER_SECONDS)) return 'pending';
     const stored = await store.findVersion(arn, { versionId, stage: AWSPENDING });
     const kind: FindingKind = stored ? 'stuck-rotation' : 'pending-without-value';
     return { secretArn: arn, name: describe.Name ?? arn, versionId, kind, ageSeconds, fix: FIXES[kind] };
@@ -145,6 +185,10 @@ export class RotationRepair {
       ClientRequestToken: finding.versionId,
     });
     try {
+      if (finding.kind === 'orphan-credential' && finding.orphan) {
+        await engine.revokeOrphan(finding.secretArn, finding.orphan);
+        return { finding, outcome: 'revoked' };
+      }
       if (finding.kind === 'pending-without-value') {
         await engine.discardPending(finding.secretArn, finding.versionId);
         return { finding, outcome: 'label-cleared' };

@@ -59,7 +59,7 @@ describe('Command: rotor repair', () => {
     }
     expect(shown.stdout).toContain('Run again with --apply');
     expect([shown.code, applied.code]).toEqual([0, 0]);
-    expect(after.stdout).toContain('No stuck rotations.');
+    expect(after.stdout).toContain('No stuck rotations or orphan credentials.');
   });
 
   it('does not report a rotation younger than the threshold', async () => {
@@ -71,6 +71,6 @@ describe('Command: rotor repair', () => {
     const shown = await rotor('repair', name, '--endpoint', stack.endpoint);
 
     // Assess
-    expect(shown.stdout).toContain(`No stuck rotations for ${name}.`);
+    expect(shown.stdout).toContain(`No stuck rotations or orphan credentials for ${name}.`);
   });
 });

@@ -21,6 +21,7 @@ const OUTCOMES: Record<RepairResult['outcome'], string> = {
   finished: 'finished: the pending credential tested good at the source and is now AWSCURRENT',
   discarded: 'discarded at the source; AWSPENDING cleared',
   'label-cleared': 'AWSPENDING cleared',
+  revoked: 'orphan credential revoked at the source',
   'retry-later': 'not changed: the source or AWS is unavailable or throttling; run repair again later',
   'needs-operator': 'not changed: needs an operator',
 };
@@ -73,12 +74,16 @@ export function registerRepair(program: Command): void {
         });
         const findings = await repair.find(secret);
         if (findings.length === 0) {
-          process.stdout.write(`No stuck rotations${secret ? ` for ${secret}` : ''}.\n`);
+          process.stdout.write(
+            `No stuck rotations or orphan credentials${secret ? ` for ${secret}` : ''}.\n`,
+          );
           return;
         }
         for (const f of findings) {
           process.stdout.write(
-            `STUCK ${f.name} version ${f.versionId} (${f.kind}, pending for ${f.ageSeconds} s)\n  fix: ${f.fix}\n`,
+            f.orphan
+              ? `ORPHAN ${f.name} credential ${f.orphan.id}\n  fix: ${f.fix}\n`
+              : `STUCK ${f.name} version ${f.versionId} (${f.kind}, pending for ${f.ageSeconds} s)\n  fix: ${f.fix}\n`,
           );
         }
         if (!options.apply) {
