@@ -97,7 +97,10 @@ function schemaProperties(schema: JsonSchema): Record<string, Record<string, unk
  */
 export function corpusFor(manifest: AnyPartnerManifest, sample: SecretValue): CorpusCase[] {
   let n = 0;
-  const next = () => marker((n += 1));
+  const next = () => {
+    n += 1;
+    return marker(n);
+  };
   const cases: CorpusCase[] = [];
   const fields = Object.keys(sample);
   const sensitive = manifest.sensitiveFields as readonly string[];
@@ -287,7 +290,7 @@ export function corpusFor(manifest: AnyPartnerManifest, sample: SecretValue): Co
     ['SecretId an ARN without region', event({ SecretId: 'arn:aws:secretsmanager::000000000000:secret:x' })],
     ['ClientRequestToken too short', event({ ClientRequestToken: 'abc' })],
     ['ClientRequestToken too long', event({ ClientRequestToken: 'a'.repeat(65) })],
-    ['ClientRequestToken a number', event({ ClientRequestToken: 12345678901234567890 })],
+    ['ClientRequestToken a number', event({ ClientRequestToken: 1234567890123 })],
     ['ClientRequestToken not a version', event({ ClientRequestToken: 'f'.repeat(36) }), 'conflict'],
     ['RotationToken too short', event({ RotationToken: 'short' })],
     ['RotationToken with spaces', event({ RotationToken: `${next()} with spaces and more characters here` })],
