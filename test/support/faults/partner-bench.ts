@@ -113,9 +113,13 @@ export async function startPartnerBench(
     const sm = new SecretsManagerClient(clientConfig);
     const engineSm = new SecretsManagerClient({ ...clientConfig, maxAttempts: 1 });
     injectSdkFaults(engineSm, plan);
+    // No STS call happens while the engine's own account holds the secret; a cross-account bench
+    // (role assumption) gets its STS calls counted and faulted like every other call.
+    const sts = new STSClient({ ...clientConfig, maxAttempts: 1 });
+    injectSdkFaults(sts, plan);
     const clients = new SecretsManagerClients({
       secretsManager: engineSm,
-      sts: new STSClient({ region: 'us-east-1' }),
+      sts,
       engineAccountId: ACCOUNT_ID,
     });
     const probe = simulator.probe;

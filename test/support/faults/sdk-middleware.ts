@@ -1,11 +1,12 @@
 /**
- * Fault injection for AWS SDK v3 clients, as a middleware (no wrapper around the client). It sits
+ * Fault injection for AWS SDK v3 clients (Secrets Manager, STS), as a middleware (no wrapper around the client). It sits
  * in the `deserialize` step below the SDK's deserializer, so every fault goes through the SDK's own
  * error parsing: a 5xx or a throttling answer is a real HTTP response the SDK turns into its
  * exception, and a malformed answer is a real body the SDK fails to parse.
  */
 import { Readable } from 'node:stream';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { STSClient } from '@aws-sdk/client-sts';
 import type { FaultPlan } from './fault-plan.ts';
 
 /** Thrown when the invocation is dead: what a crashed process's caller would see. */
@@ -35,8 +36,9 @@ function httpResponse(statusCode: number, errorType: string, message: string) {
  * injectSdkFaults(sm, plan);
  * ```
  */
-export function injectSdkFaults(client: SecretsManagerClient, plan: FaultPlan): void {
-  client.middlewareStack.add(
+export function injectSdkFaults(client: SecretsManagerClient | STSClient, plan: FaultPlan): void {
+  const stack = client.middlewareStack as SecretsManagerClient['middlewareStack'];
+  stack.add(
     // Raw HTTP responses are handed to the deserializer below this step; the types want parsed output.
     (next, context) =>
       async (args): Promise<never> => {
