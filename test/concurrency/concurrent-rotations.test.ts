@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AWSCURRENT, AWSPREVIOUS } from '../../src/aws/secret-store.ts';
+import { RotorError } from '../../src/engine/errors.ts';
 import { ROTATION_STEPS } from '../../src/engine/event.ts';
 import { LOCAL_CREDENTIALS, type LocalStack, startLocalStack } from '../../src/local/stack.ts';
 import { PartnerCatalog } from '../../src/runtime/catalog.ts';
@@ -112,6 +113,33 @@ for (const manifest of new PartnerCatalog().list()) {
         currents.push(JSON.stringify(current));
       }
       expect(new Set(currents).size).toBe(PARALLEL_SECRETS);
+    });
+
+    it('survives duplicate deliveries of createSecret racing for one token (I3, I4)', async () => {
+      // Prepare
+      const secret = await bench.createSecret(NO_GRACE);
+      const token = await bench.startRotation(secret);
+
+      // Act: three containers get the same step at once, then Secrets Manager retries the rotation.
+      const raced = await Promise.allSettled(
+        [1, 2, 3].map(() =>
+          bench.newEngine().run({ Step: 'createSecret', SecretId: secret.arn, ClientRequestToken: token }),
+        ),
+      );
+      const liveAfterRace = await bench.liveCredentials(secret.value);
+      const engine = bench.newEngine();
+      for (const Step of ROTATION_STEPS)
+        await engine.run({ Step, SecretId: secret.arn, ClientRequestToken: token });
+      await engine.revokePrevious(secret.arn);
+
+      // Assess
+      expect(raced.some((r) => r.status === 'fulfilled')).toBe(true);
+      for (const r of raced) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(RotorError);
+      expect(liveAfterRace).toBeLessThanOrEqual(manifest.maxLiveCredentials);
+      expect((await bench.stages(secret.arn))[token]).toEqual([AWSCURRENT]);
+      const current = (await bench.valueAt(secret.arn, AWSCURRENT))!;
+      expect(await bench.authenticates(current)).toBe(true);
+      expect(await bench.liveCredentials(current)).toBe(1);
     });
   });
 }
