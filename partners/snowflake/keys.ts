@@ -58,6 +58,13 @@ export function loadPrivateKey(secret: Pick<SnowflakeSecret, 'privateKey' | 'pas
       { field: 'passphrase' },
     );
   }
+  if (secret.passphrase && !encrypted && canReadUnencrypted(secret.privateKey)) {
+    // A passphrase beside a key it does not protect means the stored pair is not what was meant.
+    throw new InvalidConfigurationError(
+      'Field "passphrase" is set but "privateKey" is not encrypted; remove the passphrase or store the encrypted key.',
+      { field: 'passphrase' },
+    );
+  }
   let key: KeyObject;
   try {
     key = createPrivateKey({
@@ -74,6 +81,16 @@ export function loadPrivateKey(secret: Pick<SnowflakeSecret, 'privateKey' | 'pas
     );
   }
   return assertRsa(key, 'privateKey');
+}
+
+/** Whether the key parses as plain (unencrypted) PKCS#8, e.g. when its BEGIN/END lines are missing. */
+function canReadUnencrypted(privateKey: string): boolean {
+  try {
+    createPrivateKey({ key: der(privateKey), format: 'der', type: 'pkcs8' });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The public key of a secret value (SPKI, BEGIN/END lines optional). */

@@ -11,6 +11,12 @@ export const TYPE_TAG = 'rotor:type';
 export const METADATA_TAG_PREFIX = 'rotor:meta:';
 /** Engine setting (metadata key or tag): seconds a rotated-out credential keeps working. */
 export const GRACE_PERIOD_KEY = 'rotor:grace-period';
+/**
+ * Engine setting (metadata key or tag): the longest time, in seconds, a consumer caches the value
+ * (Secrets Manager Agent: 300 s). Rotor refuses a grace period shorter than it: the old credential
+ * would be revoked while a consumer still serves it from cache.
+ */
+export const CONSUMER_TTL_KEY = 'rotor:consumer-ttl';
 /** Longest grace period accepted: Salesforce's rotated pairs die after 30 days anyway. */
 export const MAX_GRACE_PERIOD_SECONDS = 30 * 24 * 3600;
 
@@ -20,18 +26,42 @@ export interface PartnerConfig {
   metadata: Record<string, string>;
   /** The secret's own grace period, when it sets one. */
   gracePeriodSeconds: number | undefined;
+  /** The declared consumer cache TTL, when the secret declares one. */
+  consumerTtlSeconds: number | undefined;
   /** Where the type came from. */
   source: 'fields' | 'tags';
 }
 
-function parseGracePeriod(raw: string): number {
+function parseSeconds(raw: string, key: string): number {
   if (!/^[0-9]{1,8}$/.test(raw) || Number(raw) > MAX_GRACE_PERIOD_SECONDS) {
     throw new InvalidConfigurationError(
-      `Invalid ${GRACE_PERIOD_KEY}: must be a whole number of seconds from 0 to ${MAX_GRACE_PERIOD_SECONDS}.`,
-      { field: GRACE_PERIOD_KEY },
+      `Invalid ${key}: must be a whole number of seconds from 0 to ${MAX_GRACE_PERIOD_SECONDS}.`,
+      { field: key },
     );
   }
   return Number(raw);
+}
+
+/**
+ * The grace period a rotation uses: the secret's own, else the engine default. Refuses one shorter
+ * than the declared consumer TTL (I1 for cached consumers).
+ *
+ * @throws {InvalidConfigurationError} naming both fields and the fix.
+ * @example
+ * ```ts
+ * const grace = effectiveGracePeriod(resolvePartnerConfig(describe), 3600);
+ * ```
+ */
+export function effectiveGracePeriod(config: PartnerConfig, defaultSeconds: number): number {
+  const grace = config.gracePeriodSeconds ?? defaultSeconds;
+  const ttl = config.consumerTtlSeconds;
+  if (ttl !== undefined && grace < ttl) {
+    throw new InvalidConfigurationError(
+      `${GRACE_PERIOD_KEY} (${grace} s${config.gracePeriodSeconds === undefined ? ', the default' : ''}) is shorter than ${CONSUMER_TTL_KEY} (${ttl} s): consumers would still use the old credential after it is revoked. Raise ${GRACE_PERIOD_KEY} to at least ${ttl}, or lower ${CONSUMER_TTL_KEY}.`,
+      { field: GRACE_PERIOD_KEY },
+    );
+  }
+  return grace;
 }
 
 /**
@@ -59,9 +89,22 @@ export function resolvePartnerConfig(describe: DescribeSecretCommandOutput): Par
 
   const metadata: Record<string, string> = Object.create(null);
   let gracePeriodSeconds: number | undefined;
+  let consumerTtlSeconds: number | undefined;
+  const seen = new Set<string>();
   for (const [key, value] of entries) {
+    // Engine settings and partner keys alike: a key given twice is ambiguous, never "last one wins".
+    if (seen.has(key)) {
+      throw new InvalidConfigurationError(`Rotation metadata key "${key}" is given twice; keep one.`, {
+        field: key,
+      });
+    }
+    seen.add(key);
     if (key === GRACE_PERIOD_KEY) {
-      gracePeriodSeconds = parseGracePeriod(value);
+      gracePeriodSeconds = parseSeconds(value, GRACE_PERIOD_KEY);
+      continue;
+    }
+    if (key === CONSUMER_TTL_KEY) {
+      consumerTtlSeconds = parseSeconds(value, CONSUMER_TTL_KEY);
       continue;
     }
     if (Object.hasOwn(metadata, key)) {
@@ -73,12 +116,16 @@ export function resolvePartnerConfig(describe: DescribeSecretCommandOutput): Par
   }
   const graceTag = tags.get(GRACE_PERIOD_KEY);
   if (gracePeriodSeconds === undefined && graceTag !== undefined)
-    gracePeriodSeconds = parseGracePeriod(graceTag);
+    gracePeriodSeconds = parseSeconds(graceTag, GRACE_PERIOD_KEY);
+  const ttlTag = tags.get(CONSUMER_TTL_KEY);
+  if (consumerTtlSeconds === undefined && ttlTag !== undefined)
+    consumerTtlSeconds = parseSeconds(ttlTag, CONSUMER_TTL_KEY);
 
   return {
     type,
     metadata: { ...metadata },
     gracePeriodSeconds,
+    consumerTtlSeconds,
     source: describe.Type ? 'fields' : 'tags',
   };
 }

@@ -128,6 +128,21 @@ export class SecretStore {
       ),
     );
   }
+  /**
+   * Removes AWSPENDING from an abandoned rotation's version. Repair only: a rotation never removes
+   * AWSPENDING with a separate call. Never touches AWSCURRENT.
+   */
+  async clearPending(secretId: string, versionId: string): Promise<void> {
+    await this.#send('UpdateSecretVersionStage', secretId, () =>
+      this.client.send(
+        new UpdateSecretVersionStageCommand({
+          SecretId: secretId,
+          VersionStage: AWSPENDING,
+          RemoveFromVersionId: versionId,
+        }),
+      ),
+    );
+  }
 }
 
 /** The version id carrying `stage`, from `VersionIdsToStages`. */

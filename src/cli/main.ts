@@ -4,6 +4,7 @@ import { registerConsole } from './commands/console.ts';
 import { registerEvents } from './commands/events.ts';
 import { registerLocal } from './commands/local.ts';
 import { registerPartner } from './commands/partner.ts';
+import { registerRepair } from './commands/repair.ts';
 import { registerRevoke } from './commands/revoke.ts';
 import { registerRotate } from './commands/rotate.ts';
 import { registerSimulate } from './commands/simulate.ts';
@@ -34,6 +35,7 @@ registerRevoke(program);
 registerPartner(program);
 registerEvents(program);
 registerConsole(program);
+registerRepair(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -5,7 +5,7 @@
  * first and `AWSCURRENT` moves last, in exactly one `UpdateSecretVersionStage` (I1, I2).
  */
 import type { DescribeSecretCommandOutput } from '@aws-sdk/client-secrets-manager';
-import { resolvePartnerConfig } from '../aws/resolver.ts';
+import { effectiveGracePeriod, resolvePartnerConfig } from '../aws/resolver.ts';
 import type { SecretsManagerClients } from '../aws/roles.ts';
 import { AWSCURRENT, AWSPENDING, AWSPREVIOUS, SecretStore, versionWithStage } from '../aws/secret-store.ts';
 import { VersionCache } from '../aws/version-cache.ts';
@@ -18,6 +18,7 @@ import { assertValid, parseSecretString } from '../runtime/validation.ts';
 import { ConflictError, InternalError, InvalidConfigurationError, RotorError } from './errors.ts';
 import { parseRotationEvent, type RotationStep, tokenHash } from './event.ts';
 import { noEvents, type RotorEventSink } from './events.ts';
+import { findsOrphans, type OrphanCredential } from './orphans.ts';
 import { Redactor } from './redactor.ts';
 
 /**
@@ -236,11 +237,12 @@ export class RotationEngine {
     describe: DescribeSecretCommandOutput,
     arn: string,
     token: string,
-    step: RotationStep | 'revoke',
+    step: RotationStep | 'revoke' | 'repair',
     redactor: Redactor,
     log: RotationLogger,
   ): Promise<Prepared> {
     const config = resolvePartnerConfig(describe);
+    const gracePeriodSeconds = effectiveGracePeriod(config, this.#defaultGracePeriodSeconds);
     const manifest = await this.#catalog.resolve(config.type);
     assertValid(manifest.metadataSchema, config.metadata, `${manifest.type} rotation metadata`);
     const rotator = wrapRotator(await manifest.loadRotator(), manifest.type, this.#hookWrapper);
@@ -249,7 +251,7 @@ export class RotationEngine {
       token,
       metadata: config.metadata,
       lastRotatedAt: describe.LastRotatedDate,
-      gracePeriodSeconds: config.gracePeriodSeconds ?? this.#defaultGracePeriodSeconds,
+      gracePeriodSeconds,
       simulatorMode: this.#simulatorMode,
       simulatorUrl: this.#simulatorMode ? this.#simulatorUrls[manifest.type] : undefined,
       log: scopedLogger(log, { partnerType: manifest.type, step }),
@@ -457,6 +459,136 @@ export class RotationEngine {
       );
       error.withContext({ step: 'revoke', secretId, partnerType });
       log.error('Revocation failed', {
+        errorName: error.name,
+        category: error.category,
+        message: error.message,
+      });
+      throw error;
+    }
+  }
+  /**
+   * Abandons a stuck rotation (repair): discards the pending credential at the source with the
+   * plugin's `discard`, when the pending version holds a value, then removes AWSPENDING from that
+   * version. Refuses the version under `AWSCURRENT`, which it never touches (I1). The label stays
+   * when the discard fails, so the fix can be retried.
+   *
+   * @returns whether a pending value was handed to the plugin's `discard`.
+   * @example
+   * ```ts
+   * await engine.discardPending(secretArn, stuckVersionId);
+   * ```
+   */
+  async discardPending(secretId: string, versionId: string): Promise<{ discarded: boolean }> {
+    const redactor = new Redactor();
+    const log = scopedLogger(this.#logger, { secretId, step: 'repair', tokenHash: tokenHash(versionId) });
+    let partnerType: string | undefined;
+    try {
+      const store = new SecretStore(await this.#clients.forSecret(secretId), this.#versionCache);
+      const describe = await store.describe(secretId);
+      const arn = describe.ARN ?? secretId;
+      const stages = describe.VersionIdsToStages?.[versionId] ?? [];
+      if (stages.includes(AWSCURRENT)) {
+        throw new ConflictError(`Version ${versionId} of ${arn} is AWSCURRENT; it is never discarded.`);
+      }
+      if (!stages.includes(AWSPENDING)) return { discarded: false };
+      const prepared = await this.#prepare(store, describe, arn, versionId, 'repair', redactor, log);
+      partnerType = prepared.manifest.type;
+      const stored = await store.findVersion(arn, { versionId, stage: AWSPENDING });
+      let discarded = false;
+      if (stored) {
+        const current = await this.#readValue(prepared, { stage: AWSCURRENT }, redactor);
+        const pending = this.#checkValue(
+          prepared.manifest,
+          stored.secretString,
+          'AWSPENDING value',
+          redactor,
+        );
+        await prepared.rotator.discard({ current, pending }, prepared.context);
+        discarded = true;
+      }
+      await store.clearPending(arn, versionId);
+      log.warn('Abandoned the pending rotation', { partnerType, discarded });
+      return { discarded };
+    } catch (thrown) {
+      const error = redactor.scrubError(
+        thrown instanceof RotorError
+          ? thrown
+          : new InternalError('Unexpected failure while discarding a pending rotation.', { cause: thrown }),
+      );
+      error.withContext({ step: 'repair', secretId, partnerType });
+      log.error('Discarding the pending rotation failed', {
+        errorName: error.name,
+        category: error.category,
+        message: error.message,
+      });
+      throw error;
+    }
+  }
+  /**
+   * Orphan credentials of a secret at the source, when its plugin can tell (the optional hooks
+   * of `orphans.ts`); `undefined` when it cannot.
+   *
+   * @example
+   * ```ts
+   * for (const orphan of (await engine.findOrphans(secretArn)) ?? []) await engine.revokeOrphan(secretArn, orphan);
+   * ```
+   */
+  async findOrphans(secretId: string): Promise<OrphanCredential[] | undefined> {
+    return this.#withOrphanHooks(secretId, async (prepared, current, redactor) => {
+      if (!findsOrphans(prepared.rotator)) return undefined;
+      const known = [current];
+      const stages = prepared.describe.VersionIdsToStages ?? {};
+      for (const [versionId, labels] of Object.entries(stages)) {
+        if (versionId === prepared.currentVersionId) continue;
+        const stage = labels.includes(AWSPENDING)
+          ? AWSPENDING
+          : labels.includes(AWSPREVIOUS)
+            ? AWSPREVIOUS
+            : '';
+        if (!stage) continue;
+        const stored = await prepared.store.findVersion(prepared.arn, { versionId, stage });
+        if (stored)
+          known.push(this.#checkValue(prepared.manifest, stored.secretString, `${stage} value`, redactor));
+      }
+      return prepared.rotator.listOrphans({ current, known }, prepared.context);
+    });
+  }
+
+  /** Revokes one orphan found by {@link findOrphans}. */
+  async revokeOrphan(secretId: string, orphan: OrphanCredential): Promise<void> {
+    await this.#withOrphanHooks(secretId, async (prepared, current) => {
+      if (!findsOrphans(prepared.rotator)) {
+        throw new InvalidConfigurationError(`The ${prepared.manifest.type} plugin cannot revoke orphans.`, {
+          field: 'Type',
+        });
+      }
+      await prepared.rotator.revokeOrphan({ current, orphan }, prepared.context);
+      prepared.context.log.warn('Revoked an orphan credential at the source', { orphanId: orphan.id });
+    });
+  }
+
+  async #withOrphanHooks<T>(
+    secretId: string,
+    work: (prepared: Prepared, current: SecretValue, redactor: Redactor) => Promise<T>,
+  ): Promise<T> {
+    const redactor = new Redactor();
+    const log = scopedLogger(this.#logger, { secretId, step: 'repair' });
+    try {
+      const store = new SecretStore(await this.#clients.forSecret(secretId), this.#versionCache);
+      const describe = await store.describe(secretId);
+      const arn = describe.ARN ?? secretId;
+      const currentVersionId = versionWithStage(describe, AWSCURRENT) ?? '';
+      const prepared = await this.#prepare(store, describe, arn, currentVersionId, 'repair', redactor, log);
+      const current = await this.#readValue(prepared, { stage: AWSCURRENT }, redactor);
+      return await work(prepared, current, redactor);
+    } catch (thrown) {
+      const error = redactor.scrubError(
+        thrown instanceof RotorError
+          ? thrown
+          : new InternalError('Unexpected failure while handling orphan credentials.', { cause: thrown }),
+      );
+      error.withContext({ step: 'repair', secretId });
+      log.error('Orphan handling failed', {
         errorName: error.name,
         category: error.category,
         message: error.message,
