@@ -4,6 +4,7 @@ import { registerConsole } from './commands/console.ts';
 import { registerEvents } from './commands/events.ts';
 import { registerLocal } from './commands/local.ts';
 import { registerPartner } from './commands/partner.ts';
+import { registerPreflight } from './commands/preflight.ts';
 import { registerRepair } from './commands/repair.ts';
 import { registerRevoke } from './commands/revoke.ts';
 import { registerRotate } from './commands/rotate.ts';
@@ -36,6 +37,7 @@ registerPartner(program);
 registerEvents(program);
 registerConsole(program);
 registerRepair(program);
+registerPreflight(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -46,3 +46,18 @@ export function secretsManagerFor(endpoint: string, region: string): SecretsMana
     ...(useLocal ? { credentials: LOCAL_CREDENTIALS } : {}),
   });
 }
+
+/**
+ * The local stack's simulators (partner type → base URL), so an engine run from the CLI reaches
+ * them as the stack's own rotations do. Undefined for an endpoint that is not the local stack.
+ */
+export async function localSimulatorUrls(endpoint: string): Promise<Record<string, string> | undefined> {
+  if (!isLoopbackEndpoint(endpoint)) return undefined;
+  try {
+    const response = await fetch(new URL('/_rotor/simulators', endpoint));
+    if (!response.ok) return undefined;
+    return ((await response.json()) as { simulators?: Record<string, string> }).simulators;
+  } catch {
+    return undefined;
+  }
+}

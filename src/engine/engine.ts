@@ -11,7 +11,7 @@ import { AWSCURRENT, AWSPENDING, AWSPREVIOUS, SecretStore, versionWithStage } fr
 import { VersionCache } from '../aws/version-cache.ts';
 import { type AnyPartnerManifest, PartnerCatalog } from '../runtime/catalog.ts';
 import { assertEgressAllowed } from '../runtime/egress.ts';
-import { createPartnerHttpClient } from '../runtime/egress-http.ts';
+import { httpClientFor } from '../runtime/egress-http.ts';
 import { type LogAttributes, type RotationLogger, silentLogger } from '../runtime/logger.ts';
 import type { HookContext, PartnerRotatorV1, SecretValue } from '../runtime/partner.ts';
 import { assertValid, parseSecretString } from '../runtime/validation.ts';
@@ -256,11 +256,7 @@ export class RotationEngine {
       simulatorUrl: this.#simulatorMode ? this.#simulatorUrls[manifest.type] : undefined,
       log: scopedLogger(log, { partnerType: manifest.type, step }),
       now: this.#now,
-      http: createPartnerHttpClient({
-        partner: manifest.type,
-        allowedHosts: manifest.egress.allowedHosts,
-        simulatorMode: this.#simulatorMode,
-      }),
+      http: httpClientFor(manifest, this.#simulatorMode),
       readSecret: async (otherId) => {
         const otherStore = new SecretStore(await this.#clients.forSecret(otherId));
         const version = await otherStore.getVersion(otherId, { stage: AWSCURRENT });

@@ -13,6 +13,7 @@ import { resolvePartnerConfig } from '../aws/resolver.ts';
 import { AWSCURRENT, SecretStore } from '../aws/secret-store.ts';
 import type { PartnerCatalog } from '../runtime/catalog.ts';
 import { assertEgressAllowed } from '../runtime/egress.ts';
+import { httpClientFor } from '../runtime/egress-http.ts';
 import { type RotationLogger, silentLogger } from '../runtime/logger.ts';
 import type { HookContext, PreflightCheck, SecretValue } from '../runtime/partner.ts';
 import { assertValid, parseSecretString } from '../runtime/validation.ts';
@@ -208,6 +209,7 @@ export async function runPreflight(
     gracePeriodSeconds,
     simulatorMode: options.simulatorMode,
     simulatorUrl: options.simulatorMode ? options.simulatorUrls?.[manifest.type] : undefined,
+    http: httpClientFor(manifest, options.simulatorMode),
     log: options.logger ?? silentLogger,
     now: options.now ?? (() => new Date()),
     readSecret: async (otherId) => {

@@ -110,12 +110,18 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
  */
 async function controlRoute(
   orchestration: LocalOrchestration,
+  simulatorUrls: Readonly<Record<string, string>>,
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
   const url = new URL(request.url ?? '/', 'http://local');
   if (request.method === 'GET' && url.pathname === `${CONTROL_PREFIX}health`) {
     sendJson(response, 200, { ok: true });
+    return;
+  }
+  if (request.method === 'GET' && url.pathname === `${CONTROL_PREFIX}simulators`) {
+    // Partner type → simulator base URL: what a CLI needs to run the engine against this stack.
+    sendJson(response, 200, { simulators: simulatorUrls });
     return;
   }
   if (await orchestration.routes(request, response)) return;
@@ -223,6 +229,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       simulators.push({ type: manifest.type, title: manifest.title, simulator });
     }
 
+    const simulatorUrls = Object.fromEntries(simulators.map((s) => [s.type, s.simulator.baseUrl]));
     let orchestration: LocalOrchestration | undefined;
     const service = new SecretsManagerService(
       {
@@ -247,7 +254,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     const server = await listen(host, port, (request, response) => {
       if (!request.url?.startsWith(CONTROL_PREFIX)) return gateway(request, response);
-      void controlRoute(orchestration as LocalOrchestration, request, response);
+      void controlRoute(orchestration as LocalOrchestration, simulatorUrls, request, response);
     });
     closers.unshift(server.close);
 
@@ -256,7 +263,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const rotorKey = directory.accessKeyOf(identity.rotor.accountId, identity.rotor.userName);
     const endpoint = server.url;
     const clock: Clock = { now: () => options.now?.() ?? new Date() };
-    const simulatorUrls = Object.fromEntries(simulators.map((s) => [s.type, s.simulator.baseUrl]));
     // Rotation, label and Rotor events, plus whatever callers PutEvents, on one feed.
     const bus = new InMemoryEventBus();
     const unsubscribe = events.subscribe((record) => void bus.publish(record.value));

@@ -174,3 +174,22 @@ export function createPartnerHttpClient(options: PartnerHttpClientOptions): Part
     },
   };
 }
+
+/**
+ * The client a plugin's hooks get: its manifest's egress rules, loopback only in simulator mode.
+ *
+ * @example
+ * ```ts
+ * const context = { ...hookContext, http: httpClientFor(manifest, simulatorMode) };
+ * ```
+ */
+export function httpClientFor(
+  manifest: { type: string; egress: { allowedHosts: readonly string[] } },
+  simulatorMode: boolean,
+): PartnerHttpClient {
+  return createPartnerHttpClient({
+    partner: manifest.type,
+    allowedHosts: manifest.egress.allowedHosts,
+    simulatorMode,
+  });
+}

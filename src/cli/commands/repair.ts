@@ -13,6 +13,7 @@ import {
   CliError,
   type EndpointOptions,
   isLoopbackEndpoint,
+  localSimulatorUrls,
   resolveEndpoint,
   secretsManagerFor,
 } from '../output.ts';
@@ -65,7 +66,11 @@ export function registerRepair(program: Command): void {
           sts: new STSClient({ region }),
           engineAccountId: local ? DEFAULT_ACCOUNT_ID : undefined,
         });
-        const engine = new RotationEngine({ clients, simulatorMode: local });
+        const engine = new RotationEngine({
+          clients,
+          simulatorMode: local,
+          simulatorUrls: await localSimulatorUrls(endpoint),
+        });
         const repair = new RotationRepair({
           engine,
           clients,

@@ -8,6 +8,7 @@ import {
   CliError,
   type EndpointOptions,
   isLoopbackEndpoint,
+  localSimulatorUrls,
   resolveEndpoint,
   secretsManagerFor,
 } from '../output.ts';
@@ -31,6 +32,7 @@ export function registerRevoke(program: Command): void {
         }),
         // Simulators live on loopback; only the local stack's secrets point there.
         simulatorMode: isLoopbackEndpoint(endpoint),
+        simulatorUrls: await localSimulatorUrls(endpoint),
       });
       try {
         const outcome = await engine.revokePrevious(secret);

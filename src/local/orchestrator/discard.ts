@@ -9,7 +9,7 @@ import type { DescribeSecretCommandOutput } from '@aws-sdk/client-secrets-manage
 import { resolvePartnerConfig } from '../../aws/resolver.ts';
 import { PartnerCatalog } from '../../runtime/catalog.ts';
 import { assertEgressAllowed } from '../../runtime/egress.ts';
-import { createPartnerHttpClient } from '../../runtime/egress-http.ts';
+import { httpClientFor } from '../../runtime/egress-http.ts';
 import { type RotationLogger, silentLogger } from '../../runtime/logger.ts';
 import type { HookContext, SecretValue } from '../../runtime/partner.ts';
 import { assertValid, parseSecretString } from '../../runtime/validation.ts';
@@ -105,11 +105,7 @@ export function catalogDiscarder(options: CatalogDiscarderOptions): PendingDisca
         gracePeriodSeconds: config.gracePeriodSeconds ?? options.gracePeriodSeconds ?? 3600,
         simulatorMode,
         simulatorUrl: simulatorUrls?.[manifest.type],
-        http: createPartnerHttpClient({
-          partner: manifest.type,
-          allowedHosts: manifest.egress.allowedHosts,
-          simulatorMode,
-        }),
+        http: httpClientFor(manifest, simulatorMode),
         log,
         now,
         readSecret: async (otherId) => {
