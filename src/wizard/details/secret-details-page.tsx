@@ -19,7 +19,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { api, type ConsoleConfig, type SecretDetails } from '../api.ts';
 import { formatDate, statusOf } from '../format.ts';
 import { takeFlash } from '../router.ts';
-import { RecordsTable } from './records-table.tsx';
+import { AuditTable, EventsTable } from './records-table.tsx';
 import { RotationProgress } from './rotation-progress.tsx';
 
 const FAST_POLL_MS = 700;
@@ -111,7 +111,7 @@ export function SecretDetailsPage({
               onClick={() => rotate(true)}
               loading={acting === 'test'}
               disabled={!details || busy || config?.testRotations === false}
-              disabledReason="This endpoint does not run test rotations yet; use Rotate now."
+              disabledReason="This endpoint does not run test rotations; use Rotate now."
             >
               Test rotation
             </Button>
@@ -261,10 +261,10 @@ export function SecretDetailsPage({
         ]}
       />
       <Container header={<Header variant="h2">Events</Header>}>
-        <RecordsTable label="Events" items={details?.events} />
+        <EventsTable items={details?.events} />
       </Container>
       <Container header={<Header variant="h2">Audit records</Header>}>
-        <RecordsTable label="Audit records" items={details?.audit} />
+        <AuditTable items={details?.audit} />
       </Container>
     </SpaceBetween>
   );
