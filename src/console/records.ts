@@ -43,9 +43,14 @@ const object = (value: unknown): Json => (value && typeof value === 'object' ? (
 function eventSummary(event: Json, detail: Json): string {
   if (detail.eventType === 'AwsServiceEvent') {
     const error = text(detail.errorMessage);
-    return error
-      ? `Failed: ${error}`
-      : `Secrets Manager rotation lifecycle (${text(detail.eventName) ?? 'event'})`;
+    if (error) return `Failed: ${error}`;
+    // The local stack's requestID is `Rotation-<secretArn>-<versionId>`; AWS's suffix may differ.
+    const secretArn = text(object(detail.additionalEventData).SecretId);
+    const requestId = text(detail.requestID) ?? '';
+    const prefix = `Rotation-${secretArn}-`;
+    return secretArn && requestId.startsWith(prefix)
+      ? `Rotation request ${requestId.slice(prefix.length)}`
+      : 'Secrets Manager rotation lifecycle event';
   }
   if (event['detail-type'] === 'Secret Label Updated') {
     return `${text(detail.labelUpdated) ?? 'A label'} moved to version ${text(detail.versionId) ?? '?'}`;
@@ -69,7 +74,8 @@ function eventSummary(event: Json, detail: Json): string {
  * // → { seq: 3, time, name: 'RotationSucceeded', ... }
  * ```
  */
-export function consoleEventOf(entry: Json): ConsoleEvent {
+export function consoleEventOf(wrapped: object): ConsoleEvent {
+  const entry = wrapped as Json;
   const event = 'event' in entry ? object(entry.event) : entry;
   const detail = object(event.detail);
   return {
@@ -89,7 +95,8 @@ export function consoleEventOf(entry: Json): ConsoleEvent {
  * consoleAuditRecordOf(record).steps; // ['createSecret:succeeded', 'setSecret:succeeded', ...]
  * ```
  */
-export function consoleAuditRecordOf(record: Json): ConsoleAuditRecord {
+export function consoleAuditRecordOf(audited: object): ConsoleAuditRecord {
+  const record = audited as Json;
   const failure = object(record.failure);
   const steps = Array.isArray(record.steps) ? (record.steps as unknown[]).map(object) : [];
   return {

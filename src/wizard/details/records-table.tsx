@@ -43,6 +43,7 @@ export function AuditTable({ items }: { items: ConsoleAuditRecord[] | undefined 
     <Table
       variant="embedded"
       ariaLabels={{ tableLabel: 'Audit records' }}
+      wrapLines
       items={items ?? []}
       empty={emptyText('audit records', items)}
       columnDefinitions={[

@@ -20,7 +20,7 @@ import { api, type ConsoleConfig, type SecretDetails } from '../api.ts';
 import { formatDate, statusOf } from '../format.ts';
 import { takeFlash } from '../router.ts';
 import { AuditTable, EventsTable } from './records-table.tsx';
-import { RotationProgress } from './rotation-progress.tsx';
+import { isTestRotation, RotationProgress } from './rotation-progress.tsx';
 
 const FAST_POLL_MS = 700;
 const SLOW_POLL_MS = 5000;
@@ -188,7 +188,8 @@ export function SecretDetailsPage({
         {latest ? (
           <SpaceBetween size="s">
             <StatusIndicator type={statusOf(latest.result)}>
-              Version {latest.versionId}: {latest.result}
+              {isTestRotation(latest) ? 'Test rotation of version' : 'Version'} {latest.versionId}:{' '}
+              {latest.result}
             </StatusIndicator>
             <RotationProgress attempt={latest} />
           </SpaceBetween>
@@ -247,6 +248,7 @@ export function SecretDetailsPage({
         columnDefinitions={[
           { id: 'started', header: 'Started', cell: (a) => formatDate(a.startedAt) },
           { id: 'version', header: 'Version', cell: (a) => <Box variant="code">{a.versionId}</Box> },
+          { id: 'kind', header: 'Kind', cell: (a) => (isTestRotation(a) ? 'Test rotation' : 'Rotation') },
           {
             id: 'result',
             header: 'Result',
