@@ -25,6 +25,12 @@ import {
   type RotationSchedule,
 } from './create-request.ts';
 import { ConsoleRequestError } from './errors.ts';
+import {
+  type ConsoleAuditRecord,
+  type ConsoleEvent,
+  consoleAuditRecordOf,
+  consoleEventOf,
+} from './records.ts';
 import type { RotationAttempt, RotationProgressSource } from './rotation-progress.ts';
 
 /**
@@ -72,8 +78,10 @@ export interface SecretDetails extends SecretSummary {
   versions: SecretVersion[];
   /** Undefined when the endpoint keeps no rotation records (real AWS). */
   attempts: RotationAttempt[] | undefined;
-  events: Record<string, unknown>[] | undefined;
-  audit: Record<string, unknown>[] | undefined;
+  /** Newest first; undefined when the endpoint keeps none (real AWS). */
+  events: ConsoleEvent[] | undefined;
+  /** Newest first; undefined when the endpoint keeps none (real AWS). */
+  audit: ConsoleAuditRecord[] | undefined;
 }
 
 const iso = (date: Date | undefined) => date?.toISOString();
@@ -93,19 +101,6 @@ function awsFailure(error: unknown, action: string): ConsoleRequestError {
       cause: error,
     },
   );
-}
-
-/** Keeps records about this secret; records that name no secret are kept (defensive about shapes). */
-function recordsOf(records: Record<string, unknown>[] | undefined, arn: string, name: string) {
-  if (!records) return undefined;
-  const ids = new Set([arn, name]);
-  return records.filter((record) => {
-    const detail = (record.detail ?? {}) as Record<string, unknown>;
-    const named = [record.secretArn, record.secretId, detail.secretArn, detail.secretId].filter(
-      (v) => typeof v === 'string',
-    );
-    return named.length === 0 || named.some((id) => ids.has(id as string));
-  });
 }
 
 function rulesFor(schedule: RotationSchedule): RotationRulesType {
@@ -195,7 +190,6 @@ export class SecretsApi {
     }
     versions.sort((a, b) => (b.createdDate ?? '').localeCompare(a.createdDate ?? ''));
     const arn = describe.ARN ?? secretId;
-    const name = describe.Name ?? secretId;
     const { rotations } = this.#options;
     const [attempts, events, audit] = await Promise.all([
       rotations.attempts(arn),
@@ -217,8 +211,9 @@ export class SecretsApi {
       tags: (describe.Tags ?? []).map((tag) => ({ key: tag.Key ?? '', value: tag.Value ?? '' })),
       versions,
       attempts,
-      events: recordsOf(events, arn, name),
-      audit: recordsOf(audit, arn, name),
+      // The control routes already filter by secret; shown newest first.
+      events: events?.map(consoleEventOf).reverse(),
+      audit: audit?.map(consoleAuditRecordOf).reverse(),
     };
   }
 

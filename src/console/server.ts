@@ -51,8 +51,8 @@ export interface ConsoleServerOptions {
   /** Shown in the header: `local` or `aws`. */
   mode?: 'local' | 'aws';
   /**
-   * Whether the endpoint runs test rotations (`RotateImmediately: false`). Default true (AWS). The
-   * local stack does not yet: it would leave an empty AWSPENDING version behind.
+   * Whether the endpoint runs test rotations (`RotateImmediately: false`). Default true: AWS and the
+   * local stack both do; false answers Test rotation with 501 for endpoints that do not.
    */
   testRotations?: boolean;
   /** Folder of the built wizard; default: built on demand into `dist/wizard/`. */
@@ -194,7 +194,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
       if (body.test === true && options.testRotations === false) {
         throw new ConsoleRequestError(
           501,
-          'This endpoint does not run test rotations yet (RotateImmediately=false); use Rotate now.',
+          'This endpoint does not run test rotations (RotateImmediately=false); use Rotate now.',
         );
       }
       sendJson(response, 202, await api.rotate(id, { test: body.test === true }));

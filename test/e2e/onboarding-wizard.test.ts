@@ -2,8 +2,9 @@
  * End to end, in a real browser: the console served beside the local stack, Debian's Chromium
  * driven by playwright-core. A Salesforce secret is onboarded through the wizard against the
  * simulator and its first rotation is watched to the end; invalid input is refused inline and
- * creates nothing; the main flow works from the keyboard alone. Each wizard step is saved as a
- * screenshot under `test-artifacts/wizard/`.
+ * creates nothing; a Test rotation runs and shows in the audit records and events; the main flow
+ * works from the keyboard alone. Each wizard step is saved as a screenshot under
+ * `test-artifacts/wizard/`.
  */
 import {
   DescribeSecretCommand,
@@ -72,6 +73,17 @@ async function rotationResult(page: Page): Promise<string> {
   return (await finish.first().getAttribute('data-status')) ?? '';
 }
 
+/** The browser's rendering of a date (the console shows dates with `toLocaleString`). */
+function shownDate(page: Page, iso: Date | undefined): Promise<string> {
+  if (!iso) throw new Error('no date to show');
+  return page.evaluate((time) => new Date(time).toLocaleString(), iso.toISOString());
+}
+
+/** Rows of the details page's Events or Audit records table. */
+function rowsOf(page: Page, table: 'Events' | 'Audit records') {
+  return page.getByRole('table', { name: table }).getByRole('row');
+}
+
 async function stagesOf(secretId: string): Promise<Record<string, string[]>> {
   return (await sm.send(new DescribeSecretCommand({ SecretId: secretId }))).VersionIdsToStages ?? {};
 }
@@ -133,6 +145,18 @@ describe('Function: onboarding wizard (browser)', () => {
     const result = await rotationResult(page);
     await page.getByText('AWSPREVIOUS', { exact: true }).waitFor();
     const flash = await visibleText(page.getByTestId('notice'));
+    await rowsOf(page, 'Events')
+      .filter({ hasText: 'RotationSucceeded' })
+      .first()
+      .waitFor({ timeout: 30_000 });
+    await rowsOf(page, 'Audit records').filter({ hasText: 'rotate-secret' }).first().waitFor();
+    const eventsText = await visibleText(page.getByRole('table', { name: 'Events' }));
+    const auditText = await visibleText(page.getByRole('table', { name: 'Audit records' }));
+    const nextRotation = await shownDate(
+      page,
+      (await sm.send(new DescribeSecretCommand({ SecretId: name }))).NextRotationDate,
+    );
+    const detailsText = await visibleText(page.locator('body'));
     await screenshot(page, '6-secret-details');
 
     // Assess
@@ -144,6 +168,11 @@ describe('Function: onboarding wizard (browser)', () => {
     expect(reviewText).not.toContain(seed.consumerSecret);
     expect(result).toBe('succeeded');
     expect(flash).toContain('first rotation is running');
+    expect(eventsText).toContain('RotationStarted');
+    expect(eventsText).toContain('RotationSucceeded');
+    expect(auditText).toContain('succeeded');
+    expect(auditText).toContain('finishSecret:succeeded');
+    expect(detailsText).toContain(nextRotation);
     const stages = await stagesOf(name);
     const current = Object.keys(stages).find((id) => stages[id]?.includes('AWSCURRENT'));
     const previous = Object.keys(stages).find((id) => stages[id]?.includes('AWSPREVIOUS'));
@@ -180,10 +209,79 @@ describe('Function: onboarding wizard (browser)', () => {
     await page.getByRole('link', { name: 'Secrets', exact: true }).click();
     const row = page.getByRole('row').filter({ hasText: name });
     await row.getByText('failed (conflict)').waitFor();
+    const rowText = await visibleText(row);
+    const nextRotation = await shownDate(
+      page,
+      (await sm.send(new DescribeSecretCommand({ SecretId: name }))).NextRotationDate,
+    );
 
     // Assess
+    expect(rowText).toContain(nextRotation);
     expect(failure).toContain('Failed at createSecret [conflict]');
     expect(failure).toContain('grace period');
+    expect(browser.pageErrors).toEqual([]);
+  });
+
+  it('runs a Test rotation from the details page and shows its result, leaving AWSCURRENT as it was', async () => {
+    // Prepare: onboarded through the console API with grace period 0, so Salesforce's staged slot
+    // is free again once the first rotation ends.
+    const { page } = browser;
+    const { value, metadata } = (await simulator().probe.freshSecret()) as {
+      value: Record<string, string>;
+      metadata: Record<string, string>;
+    };
+    const name = 'e2e/test-rotation';
+    const created = await fetch(new URL('api/secrets', server.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        type: 'SalesforceClientSecret',
+        name,
+        value,
+        metadata,
+        rotation: {
+          automatic: true,
+          rotateImmediately: true,
+          schedule: { kind: 'days', days: 30 },
+          gracePeriodSeconds: 0,
+        },
+      }),
+    });
+    await page.goto(`${server.url}#/secrets/${encodeURIComponent(name)}`);
+    expect(await rotationResult(page)).toBe('succeeded');
+    await rowsOf(page, 'Audit records')
+      .filter({ hasText: 'rotate-secret' })
+      .first()
+      .waitFor({ timeout: 30_000 });
+    const before = await stagesOf(name);
+
+    // Act
+    await page.getByRole('button', { name: 'Test rotation' }).click();
+    const testRow = rowsOf(page, 'Audit records').filter({ hasText: 'Test rotation' });
+    await testRow.first().waitFor({ timeout: 30_000 });
+    await rowsOf(page, 'Events')
+      .filter({ hasText: 'TestRotationSucceeded' })
+      .first()
+      .waitFor({ timeout: 30_000 });
+    const testText = await visibleText(testRow.first());
+    const progressText = await visibleText(page.getByRole('list', { name: 'Rotation steps' }));
+    const notice = await visibleText(page.getByTestId('notice'));
+    await screenshot(page, '8-test-rotation');
+
+    // Assess
+    expect(created.status).toBe(201);
+    expect(notice).toContain('Test rotation requested');
+    expect(testText).toContain('test');
+    expect(testText).toContain('succeeded');
+    expect(testText).toContain('testSecret:succeeded');
+    expect(testText).not.toContain('finishSecret');
+    expect(progressText).toContain('testSecret: succeeded');
+    expect(progressText).not.toContain('finishSecret');
+    const after = await stagesOf(name);
+    const current = (stages: Record<string, string[]>) =>
+      Object.keys(stages).find((id) => stages[id]?.includes('AWSCURRENT'));
+    expect(current(after)).toBe(current(before));
+    expect(Object.values(after).flat()).not.toContain('AWSPENDING');
     expect(browser.pageErrors).toEqual([]);
   });
 

@@ -18,6 +18,7 @@ let stack: LocalStack;
 let sim: SalesforceSimulator;
 let sm: SecretsManagerClient;
 let server: ConsoleServer;
+let assetsDir: string;
 
 beforeAll(async () => {
   stack = await startLocalStack({ port: 0, simulatorPort: 0 });
@@ -29,7 +30,7 @@ beforeAll(async () => {
     region: stack.region,
     credentials: LOCAL_CREDENTIALS,
   });
-  const assetsDir = mkdtempSync(join(tmpdir(), 'rotor-console-assets-'));
+  assetsDir = mkdtempSync(join(tmpdir(), 'rotor-console-assets-'));
   writeFileSync(join(assetsDir, 'index.html'), '<!doctype html><title>stub</title>');
   server = await startConsoleServer({
     secretsManager: sm,
@@ -38,7 +39,6 @@ beforeAll(async () => {
     region: stack.region,
     accountId: stack.accountId,
     mode: 'local',
-    testRotations: false,
     assetsDir,
   });
 });
@@ -205,21 +205,100 @@ describe('Function: startConsoleServer', () => {
     );
   });
 
-  it('refuses a test rotation where the endpoint cannot run one, and changes nothing', async () => {
+  it('shows the events and audit records of the first rotation, and the next rotation date', async () => {
     // Prepare
-    await post('api/secrets', await request('api/test-rotation'));
-    const settled = await waitFor('api/test-rotation', (d) => d.attempts?.at(-1)?.result === 'succeeded');
+    await post('api/secrets', await request('api/history'));
 
     // Act
-    const refused = await post(`api/secrets/${encodeURIComponent('api/test-rotation')}/rotate`, {
-      test: true,
-    });
+    const details = await waitFor(
+      'api/history',
+      (d) =>
+        d.audit?.some((r) => r.result === 'succeeded') === true &&
+        d.events?.some((e) => e.name === 'RotationSucceeded') === true,
+    );
 
     // Assess
-    expect(refused.status).toBe(501);
-    expect(refused.body.message).toContain('Rotate now');
-    const after = await get<SecretDetails>(`api/secrets/${encodeURIComponent('api/test-rotation')}`);
-    expect(after.versions).toEqual(settled.versions);
+    const names = details.events?.map((e) => e.name) ?? [];
+    expect(names).toEqual(
+      expect.arrayContaining(['RotationStarted', 'RotationSucceeded', 'Rotation Succeeded']),
+    );
+    expect(details.events?.every((e) => e.time !== undefined && e.summary.length > 0)).toBe(true);
+    expect(details.audit?.[0]).toMatchObject({
+      kind: 'rotation',
+      trigger: 'rotate-secret',
+      result: 'succeeded',
+      steps: [
+        'createSecret:succeeded',
+        'setSecret:succeeded',
+        'testSecret:succeeded',
+        'finishSecret:succeeded',
+      ],
+    });
+    expect(details.audit?.[0]?.failureCategory).toBeUndefined();
+    expect(details.audit?.[0]?.durationMs).toEqual(expect.any(Number));
+    expect(Date.parse(details.nextRotationDate ?? '')).toBeGreaterThan(Date.now());
+    const listed = await get<SecretSummary[]>('api/secrets');
+    expect(listed.find((s) => s.name === 'api/history')?.nextRotationDate).toBe(details.nextRotationDate);
+  });
+
+  it('runs a test rotation that leaves AWSCURRENT as it was and no AWSPENDING behind', async () => {
+    // Prepare: grace period 0 frees Salesforce's staged slot as soon as the first rotation ends.
+    const body = await request('api/test-rotation');
+    await post('api/secrets', { ...body, rotation: { ...body.rotation, gracePeriodSeconds: 0 } });
+    const settled = await waitFor('api/test-rotation', (d) => d.audit?.[0]?.result === 'succeeded');
+
+    // Act
+    const started = await post(`api/secrets/${encodeURIComponent('api/test-rotation')}/rotate`, {
+      test: true,
+    });
+    const after = await waitFor(
+      'api/test-rotation',
+      (d) =>
+        d.audit?.[0]?.kind === 'test-rotation' && d.events?.[0]?.name.startsWith('TestRotation') === true,
+    );
+
+    // Assess
+    expect(started.status).toBe(202);
+    expect(after.audit?.[0]).toMatchObject({
+      trigger: 'test',
+      result: 'succeeded',
+      versionId: started.body.versionId,
+      steps: ['createSecret:succeeded', 'setSecret:succeeded', 'testSecret:succeeded'],
+    });
+    expect(after.events?.map((e) => e.name)).toEqual(
+      expect.arrayContaining(['TestRotationStarted', 'TestRotationSucceeded']),
+    );
+    const current = (d: SecretDetails) => d.versions.find((v) => v.stages.includes('AWSCURRENT'))?.versionId;
+    expect(current(after)).toBe(current(settled));
+    expect(after.versions.flatMap((v) => v.stages)).not.toContain('AWSPENDING');
+  });
+
+  it('refuses a test rotation where the endpoint cannot run one, and changes nothing', async () => {
+    // Prepare
+    const refusing = await startConsoleServer({
+      secretsManager: sm,
+      region: stack.region,
+      testRotations: false,
+      assetsDir,
+    });
+    const before = (await secretNames()).length;
+
+    // Act
+    const response = await fetch(
+      new URL(`api/secrets/${encodeURIComponent('api/history')}/rotate`, refusing.url),
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ test: true }),
+      },
+    );
+    const body = (await response.json()) as { message: string };
+    await refusing.close();
+
+    // Assess
+    expect(response.status).toBe(501);
+    expect(body.message).toContain('Rotate now');
+    expect((await secretNames()).length).toBe(before);
   });
 
   it('refuses cross-site requests and bodies that are not JSON, and answers unknown routes with 404', async () => {

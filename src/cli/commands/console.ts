@@ -47,8 +47,8 @@ export function startConsoleForStack(
     region: stack.region,
     accountId: stack.accountId,
     mode: 'local',
-    // The local stack keeps an empty AWSPENDING after RotateImmediately=false instead of testing.
-    testRotations: false,
+    // The stack runs RotateImmediately=false as a test rotation (create/set/test, then discards it).
+    testRotations: true,
     log,
   });
 }

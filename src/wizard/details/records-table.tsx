@@ -1,55 +1,81 @@
 /**
- * Events and audit records. Their shape belongs to the endpoint that keeps them, so the table
- * reads the usual keys (time, type, outcome) and shows the rest as text.
+ * A secret's events and audit records, as the console API flattens them (`src/console/records.ts`):
+ * events with their name and a short summary; one audit row per rotation attempt with its trigger,
+ * result, failure category, duration and steps.
  */
-import { Box, Table } from '@cloudscape-design/components';
-import { formatDate } from '../format.ts';
+import { Box, StatusIndicator, Table } from '@cloudscape-design/components';
+import type { ReactNode } from 'react';
+import type { SecretDetails } from '../api.ts';
+import { formatDate, statusOf } from '../format.ts';
 
-type RecordItem = Record<string, unknown>;
+type ConsoleEvent = NonNullable<SecretDetails['events']>[number];
+type ConsoleAuditRecord = NonNullable<SecretDetails['audit']>[number];
 
-const first = (item: RecordItem, keys: string[]) => {
-  const detail = (item.detail ?? {}) as RecordItem;
-  for (const key of keys) {
-    const value = item[key] ?? detail[key];
-    if (typeof value === 'string' || typeof value === 'number') return String(value);
-  }
-  return undefined;
-};
+function emptyText(label: string, items: unknown[] | undefined): ReactNode {
+  return (
+    <Box color="text-body-secondary" textAlign="center">
+      {items === undefined ? `This endpoint keeps no ${label}.` : `No ${label} yet.`}
+    </Box>
+  );
+}
 
-export function RecordsTable({ label, items }: { label: string; items: RecordItem[] | undefined }) {
+export function EventsTable({ items }: { items: ConsoleEvent[] | undefined }) {
   return (
     <Table
       variant="embedded"
-      ariaLabels={{ tableLabel: label }}
+      ariaLabels={{ tableLabel: 'Events' }}
       items={items ?? []}
-      empty={
-        <Box color="text-body-secondary" textAlign="center">
-          {items === undefined
-            ? `This endpoint keeps no ${label.toLowerCase()}.`
-            : `No ${label.toLowerCase()} yet.`}
-        </Box>
-      }
+      empty={emptyText('events', items)}
       columnDefinitions={[
+        { id: 'time', header: 'Time', cell: (event) => formatDate(event.time) },
+        { id: 'name', header: 'Event', cell: (event) => event.name, isRowHeader: true },
+        { id: 'source', header: 'Source', cell: (event) => event.source ?? '—' },
+        { id: 'summary', header: 'Summary', cell: (event) => event.summary },
+      ]}
+    />
+  );
+}
+
+const seconds = (ms: number | undefined) => (ms === undefined ? '—' : `${(ms / 1000).toFixed(1)} s`);
+
+export function AuditTable({ items }: { items: ConsoleAuditRecord[] | undefined }) {
+  return (
+    <Table
+      variant="embedded"
+      ariaLabels={{ tableLabel: 'Audit records' }}
+      wrapLines
+      items={items ?? []}
+      empty={emptyText('audit records', items)}
+      columnDefinitions={[
+        { id: 'started', header: 'Started', cell: (record) => formatDate(record.startedAt) },
         {
-          id: 'time',
-          header: 'Time',
-          cell: (item) => formatDate(first(item, ['time', 'timestamp', 'at', 'createdAt'])),
+          id: 'kind',
+          header: 'Kind',
+          cell: (record) => (record.kind === 'test-rotation' ? 'Test rotation' : 'Rotation'),
+        },
+        { id: 'trigger', header: 'Trigger', cell: (record) => record.trigger ?? '—' },
+        {
+          id: 'result',
+          header: 'Result',
+          cell: (record) => (
+            <StatusIndicator type={statusOf(record.result)}>{record.result ?? 'unknown'}</StatusIndicator>
+          ),
         },
         {
-          id: 'type',
-          header: 'Type',
-          cell: (item) => first(item, ['detail-type', 'detailType', 'type', 'action', 'event']) ?? '—',
+          id: 'failure',
+          header: 'Failure category',
+          cell: (record) =>
+            record.failureCategory
+              ? `${record.failureCategory}${record.failureStep ? ` at ${record.failureStep}` : ''}`
+              : '—',
         },
+        { id: 'duration', header: 'Duration', cell: (record) => seconds(record.durationMs) },
         {
-          id: 'outcome',
-          header: 'Outcome',
-          cell: (item) => first(item, ['outcome', 'result', 'category', 'step']) ?? '—',
+          id: 'steps',
+          header: 'Steps',
+          cell: (record) => (record.steps.length ? record.steps.join(', ') : '—'),
         },
-        {
-          id: 'detail',
-          header: 'Detail',
-          cell: (item) => first(item, ['message', 'summary', 'versionId']) ?? '—',
-        },
+        { id: 'version', header: 'Version', cell: (record) => <Box variant="code">{record.versionId}</Box> },
       ]}
     />
   );

@@ -1,4 +1,7 @@
-/** The steps of one rotation attempt, live: createSecret → setSecret → testSecret → finishSecret. */
+/**
+ * The steps of one rotation attempt, live: createSecret → setSecret → testSecret → finishSecret.
+ * A test rotation (`trigger: test`) stops before finishSecret, so that step is not shown for it.
+ */
 import { Box, SpaceBetween, StatusIndicator } from '@cloudscape-design/components';
 import type { SecretDetails } from '../api.ts';
 import { statusOf } from '../format.ts';
@@ -7,6 +10,9 @@ type Attempt = NonNullable<SecretDetails['attempts']>[number];
 
 const STEPS = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'] as const;
 
+/** Whether the attempt is a test rotation (`RotateImmediately=false`), which never finishes a version. */
+export const isTestRotation = (attempt: Attempt) => attempt.trigger === 'test';
+
 export function RotationProgress({ attempt }: { attempt: Attempt }) {
   return (
     <SpaceBetween size="s">
@@ -14,7 +20,7 @@ export function RotationProgress({ attempt }: { attempt: Attempt }) {
         aria-label="Rotation steps"
         style={{ listStyle: 'none', padding: 0, margin: 0, display: 'flex', gap: 24 }}
       >
-        {STEPS.map((name) => {
+        {STEPS.filter((name) => !(isTestRotation(attempt) && name === 'finishSecret')).map((name) => {
           const step = attempt.steps.find((s) => s.step === name);
           return (
             <li key={name} data-step={name} data-status={step?.status ?? 'pending'}>

@@ -19,8 +19,8 @@ import { useCallback, useEffect, useState } from 'react';
 import { api, type ConsoleConfig, type SecretDetails } from '../api.ts';
 import { formatDate, statusOf } from '../format.ts';
 import { takeFlash } from '../router.ts';
-import { RecordsTable } from './records-table.tsx';
-import { RotationProgress } from './rotation-progress.tsx';
+import { AuditTable, EventsTable } from './records-table.tsx';
+import { isTestRotation, RotationProgress } from './rotation-progress.tsx';
 
 const FAST_POLL_MS = 700;
 const SLOW_POLL_MS = 5000;
@@ -111,7 +111,7 @@ export function SecretDetailsPage({
               onClick={() => rotate(true)}
               loading={acting === 'test'}
               disabled={!details || busy || config?.testRotations === false}
-              disabledReason="This endpoint does not run test rotations yet; use Rotate now."
+              disabledReason="This endpoint does not run test rotations; use Rotate now."
             >
               Test rotation
             </Button>
@@ -188,7 +188,8 @@ export function SecretDetailsPage({
         {latest ? (
           <SpaceBetween size="s">
             <StatusIndicator type={statusOf(latest.result)}>
-              Version {latest.versionId}: {latest.result}
+              {isTestRotation(latest) ? 'Test rotation of version' : 'Version'} {latest.versionId}:{' '}
+              {latest.result}
             </StatusIndicator>
             <RotationProgress attempt={latest} />
           </SpaceBetween>
@@ -247,6 +248,7 @@ export function SecretDetailsPage({
         columnDefinitions={[
           { id: 'started', header: 'Started', cell: (a) => formatDate(a.startedAt) },
           { id: 'version', header: 'Version', cell: (a) => <Box variant="code">{a.versionId}</Box> },
+          { id: 'kind', header: 'Kind', cell: (a) => (isTestRotation(a) ? 'Test rotation' : 'Rotation') },
           {
             id: 'result',
             header: 'Result',
@@ -261,10 +263,10 @@ export function SecretDetailsPage({
         ]}
       />
       <Container header={<Header variant="h2">Events</Header>}>
-        <RecordsTable label="Events" items={details?.events} />
+        <EventsTable items={details?.events} />
       </Container>
       <Container header={<Header variant="h2">Audit records</Header>}>
-        <RecordsTable label="Audit records" items={details?.audit} />
+        <AuditTable items={details?.audit} />
       </Container>
     </SpaceBetween>
   );
