@@ -3,6 +3,7 @@
  * bench/results.json. See bench/README.md for what each figure means and its target.
  */
 import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import {
   CreateSecretCommand,
   RotateSecretCommand,
@@ -15,6 +16,7 @@ import { ROTATION_STEPS } from '../src/engine/event.ts';
 import { LOCAL_CREDENTIALS } from '../src/local/stack.ts';
 import { PartnerCatalog } from '../src/runtime/catalog.ts';
 import { benchColdStart, COLD_START_TARGETS, type ColdStartFigures } from './cold-start/cold-start.ts';
+import { benchFleet, FLEET_TARGET_SHARE_OF_BOUND, type FleetFigures } from './fleet/fleet.ts';
 import { type BenchServers, startServers } from './servers-client.ts';
 import { median, percentile } from './stats.ts';
 
@@ -28,6 +30,12 @@ const TEMPLATE_CALLS = {
 const TEMPLATE_TOTAL = Object.values(TEMPLATE_CALLS).reduce((a, b) => a + b, 0);
 const ROTATIONS = Number(process.env.ROTOR_BENCH_ROTATIONS ?? 30);
 const COLD_START_PROCESSES = Number(process.env.ROTOR_BENCH_COLD_STARTS ?? 10);
+/** `npm run bench -- --secrets 10000` for the large fleet. */
+const { values: flags } = parseArgs({ options: { secrets: { type: 'string', default: '1000' } } });
+const FLEET_SECRETS = Number(flags.secrets);
+if (!Number.isInteger(FLEET_SECRETS) || FLEET_SECRETS < 1) {
+  throw new TypeError(`--secrets must be a positive integer (e.g. --secrets 10000), got ${flags.secrets}.`);
+}
 const ENGINE_OVERHEAD_TARGET_MS = 5;
 
 interface PartnerFigures {
@@ -140,6 +148,24 @@ function printColdStart(c: ColdStartFigures): void {
     );
 }
 
+function printFleet(f: FleetFigures): void {
+  console.log(
+    `\nFigure 4 — fleet (${f.secrets} ${f.partner} secrets across ${f.accounts} accounts, write quota ${f.writesPerSecondPerAccount}/s per account)`,
+  );
+  console.table({
+    'rotations / s': `${f.rotationsPerSecond.toFixed(1)} of a quota bound of ${f.boundRotationsPerSecond.toFixed(0)} (${(f.shareOfBound * 100).toFixed(1)} %; target ≥ ${FLEET_TARGET_SHARE_OF_BOUND * 100} %)`,
+    'rotation time': `p50 ${f.rotationMsP50.toFixed(0)} ms, p99 ${f.rotationMsP99.toFixed(0)} ms`,
+    'failed rotations': `${f.failedRotations} (target 0)`,
+    'throttled requests': `${f.throttledRequests} (retried by the SDK)`,
+    'writes / rotation': `${f.writesPerRotation.toFixed(2)}`,
+    'limit observed': `event loop busy ${(f.eventLoopUtilization * 100).toFixed(0)} %, ${f.processCpuMsPerRotation.toFixed(1)} ms CPU / rotation, load average ${f.loadAverage.toFixed(2)}, ${f.wallSeconds.toFixed(1)} s`,
+  });
+}
+
+function writeResults(results: Record<string, unknown>): void {
+  writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+}
+
 const servers = await startServers();
 try {
   const partners: PartnerFigures[] = [];
@@ -160,7 +186,7 @@ try {
   const coldStart = await benchColdStart(servers, { processes: COLD_START_PROCESSES });
   printColdStart(coldStart);
 
-  const results = {
+  const results: Record<string, unknown> = {
     generatedAt: new Date().toISOString(),
     node: process.version,
     template: { calls: TEMPLATE_CALLS, total: TEMPLATE_TOTAL },
@@ -170,11 +196,18 @@ try {
       coldStartMs: COLD_START_TARGETS.bundledMs,
       coldStartSpeedup: COLD_START_TARGETS.speedup,
       artifactBytesAtColdStart: COLD_START_TARGETS.artifactBytes,
+      fleetShareOfBound: FLEET_TARGET_SHARE_OF_BOUND,
+      fleetFailedRotations: 0,
     },
     partners,
     coldStart,
   };
-  writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+  // Figures 1–3 are kept even if the fleet run fails.
+  writeResults(results);
+  await servers.close();
+  const fleet = await benchFleet({ secrets: FLEET_SECRETS });
+  printFleet(fleet);
+  writeResults({ ...results, fleet });
   console.log('Wrote bench/results.json');
 } finally {
   await servers.close();

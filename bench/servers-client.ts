@@ -33,7 +33,10 @@ export async function startServers(): Promise<BenchServers> {
       child.on('message', onMessage);
       child.send({ ...request, id } as ServersRequest);
     });
+  let closed = false;
   const close = async () => {
+    if (closed) return;
+    closed = true;
     await call({ op: 'close' }).catch(() => {});
     child.kill();
   };
