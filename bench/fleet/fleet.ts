@@ -58,7 +58,11 @@ interface Account {
 }
 
 /** Runs the fleet and reports what the quota allowed and what was achieved. */
-export async function benchFleet({ secrets = 1000, accounts = 10 } = {}): Promise<FleetFigures> {
+export async function benchFleet({
+  secrets = 1000,
+  accounts = 10,
+  writesPerSecond = WRITES_PER_SECOND,
+} = {}): Promise<FleetFigures> {
   const manifest = await new PartnerCatalog().resolve(PARTNER);
   const simulator = await manifest.startSimulator({ port: 0 });
   const simulatorUrls = { [PARTNER]: simulator.baseUrl };
@@ -72,7 +76,7 @@ export async function benchFleet({ secrets = 1000, accounts = 10 } = {}): Promis
       const service = new SecretsManagerService({
         accountId,
         defaultRegion: REGION,
-        writeQuota: { writesPerSecond: WRITES_PER_SECOND },
+        writeQuota: { writesPerSecond },
         onRotationRequested: (request) => orchestration?.orchestrator.onRotationRequested(request),
       });
       const server = await startSecretsManagerServer({ service, port: 0 });
@@ -164,13 +168,13 @@ export async function benchFleet({ secrets = 1000, accounts = 10 } = {}): Promis
       (attempt) => Date.parse(attempt.finishedAt ?? attempt.startedAt) - Date.parse(attempt.startedAt),
     );
     const writesPerRotation = succeeded.length ? writes / succeeded.length : Number.NaN;
-    const bound = (accounts * WRITES_PER_SECOND) / writesPerRotation;
+    const bound = (accounts * writesPerSecond) / writesPerRotation;
     const rotationsPerSecond = succeeded.length / (wallMs / 1000);
     return {
       secrets,
       accounts,
       partner: PARTNER,
-      writesPerSecondPerAccount: WRITES_PER_SECOND,
+      writesPerSecondPerAccount: writesPerSecond,
       writesPerRotation,
       boundRotationsPerSecond: bound,
       rotationsPerSecond,
