@@ -158,7 +158,9 @@ function printFleet(title: string, f: FleetFigures): void {
   console.table({
     'rotations / s': `${f.rotationsPerSecond.toFixed(1)} of a quota bound of ${f.boundRotationsPerSecond.toFixed(0)} (${(f.shareOfBound * 100).toFixed(1)} %; target ≥ ${FLEET_TARGET_SHARE_OF_BOUND * 100} %)`,
     'rotation time': `p50 ${f.rotationMsP50.toFixed(0)} ms, p99 ${f.rotationMsP99.toFixed(0)} ms`,
-    'failed rotations': `${f.failedRotations} (target 0)`,
+    'failed rotations': `${f.failedRotations} (target 0)${
+      Object.keys(f.failures).length ? `; failed attempts: ${JSON.stringify(f.failures)}` : ''
+    }`,
     'throttled requests': `${f.throttledRequests} (retried by the SDK)`,
     'writes / rotation': `${f.writesPerRotation.toFixed(2)}`,
     'limit observed': `event loop busy ${(f.eventLoopUtilization * 100).toFixed(0)} %, ${f.processCpuMsPerRotation.toFixed(1)} ms CPU / rotation, load average ${f.loadAverage.toFixed(2)}, ${f.wallSeconds.toFixed(1)} s`,

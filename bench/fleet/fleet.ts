@@ -40,6 +40,8 @@ export interface FleetFigures {
   rotationMsP50: number;
   rotationMsP99: number;
   failedRotations: number;
+  /** Failed attempts by `category/ErrorName` (never messages: they stay out of results). */
+  failures: Record<string, number>;
   throttledRequests: number;
   wallSeconds: number;
   /** Share of the run the event loop was busy: near 1 means this process's CPU was the limit. */
@@ -167,6 +169,12 @@ export async function benchFleet({
     const durations = succeeded.map(
       (attempt) => Date.parse(attempt.finishedAt ?? attempt.startedAt) - Date.parse(attempt.startedAt),
     );
+    const failures: Record<string, number> = {};
+    for (const attempt of attempts) {
+      if (attempt.result === 'succeeded' || !attempt.failure) continue;
+      const key = `${attempt.failure.category}/${attempt.failure.name} at ${attempt.failure.step}`;
+      failures[key] = (failures[key] ?? 0) + 1;
+    }
     const writesPerRotation = succeeded.length ? writes / succeeded.length : Number.NaN;
     const bound = (accounts * writesPerSecond) / writesPerRotation;
     const rotationsPerSecond = succeeded.length / (wallMs / 1000);
@@ -182,6 +190,7 @@ export async function benchFleet({
       rotationMsP50: median(durations),
       rotationMsP99: percentile(durations, 99),
       failedRotations: secrets - succeeded.length,
+      failures,
       throttledRequests: throttled,
       wallSeconds: wallMs / 1000,
       eventLoopUtilization: busy,
