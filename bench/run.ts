@@ -2,9 +2,9 @@
  * `npm run bench`: Rotor's cost per rotation, measured, never typed in. Prints a table and writes
  * bench/results.json. See bench/README.md for what each figure means and its target.
  */
-import { type ChildProcess, fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { cpus, loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
 import {
   CreateSecretCommand,
   RotateSecretCommand,
@@ -16,7 +16,10 @@ import { RotationEngine } from '../src/engine/engine.ts';
 import { ROTATION_STEPS } from '../src/engine/event.ts';
 import { LOCAL_CREDENTIALS } from '../src/local/stack.ts';
 import { PartnerCatalog } from '../src/runtime/catalog.ts';
-import type { ServersReady, ServersReply, ServersRequest } from './servers.ts';
+import { benchColdStart, COLD_START_TARGETS, type ColdStartFigures } from './cold-start/cold-start.ts';
+import { benchFleet, FLEET_TARGET_SHARE_OF_BOUND, type FleetFigures } from './fleet/fleet.ts';
+import { type BenchServers, startServers } from './servers-client.ts';
+import { median, percentile } from './stats.ts';
 
 /** AWS's single-user rotation template: a DescribeSecret per step, Get current, Get pending, Put, Describe, Update. */
 const TEMPLATE_CALLS = {
@@ -27,43 +30,16 @@ const TEMPLATE_CALLS = {
 };
 const TEMPLATE_TOTAL = Object.values(TEMPLATE_CALLS).reduce((a, b) => a + b, 0);
 const ROTATIONS = Number(process.env.ROTOR_BENCH_ROTATIONS ?? 30);
+const COLD_START_PROCESSES = Number(process.env.ROTOR_BENCH_COLD_STARTS ?? 10);
+/** Figure 4b: a quota low enough (bound 5 rotations/s) that it, not this process's CPU, is the limit. */
+const QUOTA_CHECK = { secrets: 50, writesPerSecond: 1 };
+/** `npm run bench -- --secrets 10000` for the large fleet. */
+const { values: flags } = parseArgs({ options: { secrets: { type: 'string', default: '1000' } } });
+const FLEET_SECRETS = Number(flags.secrets);
+if (!Number.isInteger(FLEET_SECRETS) || FLEET_SECRETS < 1) {
+  throw new TypeError(`--secrets must be a positive integer (e.g. --secrets 10000), got ${flags.secrets}.`);
+}
 const ENGINE_OVERHEAD_TARGET_MS = 5;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
-
-async function startServers(): Promise<{
-  child: ChildProcess;
-  ready: ServersReady;
-  call: (r: Omit<ServersRequest, 'id'>) => Promise<unknown>;
-}> {
-  const child = fork(fileURLToPath(new URL('./servers.ts', import.meta.url)), [], {
-    execArgv: ['--import', 'tsx', '--no-warnings'],
-  });
-  const ready = await new Promise<ServersReady>((resolve, reject) => {
-    child.once('message', (message) => resolve(message as ServersReady));
-    child.once('exit', (code) => reject(new Error(`bench servers exited with ${code}`)));
-  });
-  let next = 0;
-  const call = (request: Omit<ServersRequest, 'id'>) =>
-    new Promise<unknown>((resolve, reject) => {
-      const id = ++next;
-      const onMessage = (message: ServersReply) => {
-        if (message.kind !== 'reply' || message.id !== id) return;
-        child.off('message', onMessage);
-        if (message.error) reject(new Error(message.error));
-        else resolve(message.result);
-      };
-      child.on('message', onMessage);
-      child.send({ ...request, id } as ServersRequest);
-    });
-  return { child, ready, call };
-}
 
 interface PartnerFigures {
   type: string;
@@ -75,10 +51,7 @@ interface PartnerFigures {
   rotations: number;
 }
 
-async function benchPartner(
-  type: string,
-  servers: Awaited<ReturnType<typeof startServers>>,
-): Promise<PartnerFigures> {
+async function benchPartner(type: string, servers: BenchServers): Promise<PartnerFigures> {
   const counts = new Map<string, number>();
   const sm = new SecretsManagerClient({
     endpoint: servers.ready.endpoint,
@@ -139,22 +112,70 @@ async function benchPartner(
   }
   const callsPerRotation = Object.fromEntries([...engineCalls].sort());
   const totalCalls = [...engineCalls.values()].reduce((a, b) => a + b, 0);
-  const sorted = [...cpu].sort((a, b) => a - b);
   return {
     type,
     callsPerRotation,
     totalCalls,
     ratioToTemplate: totalCalls / TEMPLATE_TOTAL,
     engineCpuMsMedian: median(cpu),
-    engineCpuMsP90: sorted[Math.floor(sorted.length * 0.9)] ?? Number.NaN,
+    engineCpuMsP90: percentile(cpu, 90),
     rotations: cpu.length,
   };
 }
 
+function mib(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
+}
+
+function printColdStart(c: ColdStartFigures): void {
+  const t = COLD_START_TARGETS;
+  console.log(
+    `\nFigure 3 — cold start (${c.partner}, createSecret, median of ${c.processes} fresh processes)`,
+  );
+  console.table({
+    bundled: {
+      'first step done': `${c.bundled.firstStepMsMedian.toFixed(0)} ms (p90 ${c.bundled.firstStepMsP90.toFixed(0)}; target ≤ ${t.bundledMs} ms)`,
+      'import done': `${c.bundled.importMsMedian.toFixed(0)} ms`,
+      'spawn→exit': `${c.bundled.wallMsMedian.toFixed(0)} ms`,
+    },
+    'unbundled (tsx)': {
+      'first step done': `${c.unbundled.firstStepMsMedian.toFixed(0)} ms (p90 ${c.unbundled.firstStepMsP90.toFixed(0)})`,
+      'import done': `${c.unbundled.importMsMedian.toFixed(0)} ms`,
+      'spawn→exit': `${c.unbundled.wallMsMedian.toFixed(0)} ms`,
+    },
+  });
+  console.log(`  speedup bundled vs unbundled: ${c.speedup.toFixed(2)}× (target ≥ ${t.speedup}×)`);
+  for (const size of c.sizes)
+    console.log(
+      `  ${size.logicalId}: ${mib(size.bytesAtColdStart)} loaded at cold start (target ≤ ${mib(t.artifactBytes)}), ${mib(size.bytesTotal)} total in ${size.files} files`,
+    );
+}
+
+function printFleet(title: string, f: FleetFigures): void {
+  console.log(
+    `\n${title} (${f.secrets} ${f.partner} secrets across ${f.accounts} accounts, write quota ${f.writesPerSecondPerAccount}/s per account)`,
+  );
+  console.table({
+    'rotations / s': `${f.rotationsPerSecond.toFixed(1)} of a quota bound of ${f.boundRotationsPerSecond.toFixed(0)} (${(f.shareOfBound * 100).toFixed(1)} %; target ≥ ${FLEET_TARGET_SHARE_OF_BOUND * 100} %)`,
+    'rotation time': `p50 ${f.rotationMsP50.toFixed(0)} ms, p99 ${f.rotationMsP99.toFixed(0)} ms`,
+    'failed rotations': `${f.failedRotations} (target 0)${
+      Object.keys(f.failures).length ? `; failed attempts: ${JSON.stringify(f.failures)}` : ''
+    }`,
+    'throttled requests': `${f.throttledRequests} (retried by the SDK)`,
+    'writes / rotation': `${f.writesPerRotation.toFixed(2)}`,
+    'limit observed': `event loop busy ${(f.eventLoopUtilization * 100).toFixed(0)} %, ${f.processCpuMsPerRotation.toFixed(1)} ms CPU / rotation, load average ${f.loadAverage.toFixed(2)}, ${f.wallSeconds.toFixed(1)} s`,
+  });
+}
+
+function writeResults(results: Record<string, unknown>): void {
+  writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+}
+
+const LOAD_AT_START = loadavg()[0];
 const servers = await startServers();
 try {
   const partners: PartnerFigures[] = [];
-  for (const manifest of new PartnerCatalog().list())
+  for (const manifest of await new PartnerCatalog().loadAll())
     partners.push(await benchPartner(manifest.type, servers));
 
   const rows = partners.map((p) => ({
@@ -165,18 +186,44 @@ try {
       .join(', '),
     'engine CPU / rotation': `median ${p.engineCpuMsMedian.toFixed(2)} ms, p90 ${p.engineCpuMsP90.toFixed(2)} ms (target ≤ ${ENGINE_OVERHEAD_TARGET_MS} ms, n=${p.rotations})`,
   }));
+  console.log('Figures 1 and 2 — Secrets Manager calls and engine CPU per rotation');
   console.table(rows);
-  const results = {
+
+  const coldStart = await benchColdStart(servers, { processes: COLD_START_PROCESSES });
+  printColdStart(coldStart);
+
+  const results: Record<string, unknown> = {
     generatedAt: new Date().toISOString(),
     node: process.version,
+    // Timings depend on the machine and on what else runs on it.
+    machine: { cpus: cpus().length, loadAverageAtStart: LOAD_AT_START },
     template: { calls: TEMPLATE_CALLS, total: TEMPLATE_TOTAL },
-    targets: { callRatio: 1, engineCpuMs: ENGINE_OVERHEAD_TARGET_MS },
+    targets: {
+      callRatio: 1,
+      engineCpuMs: ENGINE_OVERHEAD_TARGET_MS,
+      coldStartMs: COLD_START_TARGETS.bundledMs,
+      coldStartSpeedup: COLD_START_TARGETS.speedup,
+      artifactBytesAtColdStart: COLD_START_TARGETS.artifactBytes,
+      fleetShareOfBound: FLEET_TARGET_SHARE_OF_BOUND,
+      fleetFailedRotations: 0,
+    },
     partners,
-    notMeasuredYet: ['cold start of the bundled handler', 'fleet throughput under the write quota'],
+    coldStart,
   };
-  writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+  // Figures 1–3 are kept even if the fleet run fails.
+  writeResults(results);
+  await servers.close();
+  const fleet = await benchFleet({ secrets: FLEET_SECRETS });
+  printFleet('Figure 4 — fleet', fleet);
+  writeResults({ ...results, fleet });
+  // The same run with the quota lowered below what this process can drive, so the quota binds.
+  const fleetQuotaBound = await benchFleet({
+    secrets: QUOTA_CHECK.secrets,
+    writesPerSecond: QUOTA_CHECK.writesPerSecond,
+  });
+  printFleet('Figure 4b — fleet with the quota as the limit', fleetQuotaBound);
+  writeResults({ ...results, fleet, fleetQuotaBound });
   console.log('Wrote bench/results.json');
 } finally {
-  await servers.call({ op: 'close' }).catch(() => {});
-  servers.child.kill();
+  await servers.close();
 }

@@ -22,7 +22,7 @@ export interface ServersReply {
 const service = new SecretsManagerService({ accountId: '000000000000' });
 const server = await startSecretsManagerServer({ service, port: 0 });
 const simulators = new Map<string, RunningSimulator>();
-for (const manifest of new PartnerCatalog().list()) {
+for (const manifest of await new PartnerCatalog().loadAll()) {
   simulators.set(manifest.type, await manifest.startSimulator({ port: 0 }));
 }
 

@@ -86,6 +86,13 @@ export class LimitExceededError extends SecretsManagerServiceError {
   }
 }
 
+/** The account's request rate in the Region is over a quota (the write quota, see `write-quota.ts`). */
+export class ThrottlingError extends SecretsManagerServiceError {
+  constructor(message = 'Rate exceeded') {
+    super('ThrottlingException', message);
+  }
+}
+
 /** A server fault: the detail stays on the server, the client gets a fixed message. */
 export class InternalServiceError extends SecretsManagerServiceError {
   constructor(message = 'An internal error occurred.') {

@@ -11,6 +11,7 @@ export {
   ResourceNotFoundError,
   SecretsManagerServiceError,
   SerializationError,
+  ThrottlingError,
   UnknownOperationError,
   ValidationError,
 } from './errors.ts';
@@ -37,3 +38,4 @@ export {
   startSecretsManagerServer,
 } from './server.ts';
 export { type RequestContext, SecretsManagerService, SUPPORTED_OPERATIONS } from './service.ts';
+export { QUOTA_WRITES, WriteQuota, type WriteQuotaOptions } from './write-quota.ts';

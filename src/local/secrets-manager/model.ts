@@ -1,4 +1,5 @@
 /** In-memory shapes of the local Secrets Manager store and the service's options. */
+import type { WriteQuotaOptions } from './write-quota.ts';
 
 export const AWSCURRENT = 'AWSCURRENT';
 export const AWSPREVIOUS = 'AWSPREVIOUS';
@@ -103,7 +104,15 @@ export interface SecretsManagerServiceOptions {
   allowCurrentLabelRemoval?: boolean;
   /** Not confirmed by AWS: changing an existing `Type`. Default false (InvalidRequestException). */
   allowTypeChange?: boolean;
+  /**
+   * Enforce Secrets Manager's write quota (PutSecretValue, UpdateSecret and UpdateSecretVersionStage
+   * combined, per account and Region; AWS: `{ writesPerSecond: 50 }`), answering ThrottlingException
+   * beyond it. Default off: tests and the local stack are not throttled.
+   */
+  writeQuota?: WriteQuotaOptions;
 }
 
-export type ResolvedOptions = Required<Omit<SecretsManagerServiceOptions, 'onRotationRequested'>> &
+export type ResolvedOptions = Required<
+  Omit<SecretsManagerServiceOptions, 'onRotationRequested' | 'writeQuota'>
+> &
   Pick<SecretsManagerServiceOptions, 'onRotationRequested'>;

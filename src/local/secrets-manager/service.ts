@@ -34,6 +34,7 @@ import { listSecretVersionIds, updateSecretVersionStage } from './stage-operatio
 import { SecretStore } from './store.ts';
 import { asInput, type Input } from './validation.ts';
 import { getSecretValue, putSecretValue } from './value-operations.ts';
+import { QUOTA_WRITES, WriteQuota } from './write-quota.ts';
 
 /** A Map, not an object literal, so a target such as `constructor` can't reach a prototype member. */
 const OPERATIONS = new Map<string, Operation>([
@@ -110,6 +111,7 @@ export class SecretsManagerService {
   /** The last stored JSON of every secret by ARN: the rollback point and the "changed?" check. */
   private readonly committed = new Map<string, string>();
   private readonly persistence: SecretPersistence | undefined;
+  private readonly writeQuota: WriteQuota | undefined;
 
   constructor(options: SecretsManagerServiceOptions = {}, deps: SecretsManagerServiceDeps = {}) {
     this.options = {
@@ -128,6 +130,7 @@ export class SecretsManagerService {
     if (!Number.isInteger(this.options.maxVersions) || this.options.maxVersions < 1) {
       throw new TypeError('maxVersions must be a positive integer.');
     }
+    this.writeQuota = options.writeQuota === undefined ? undefined : new WriteQuota(options.writeQuota);
     this.persistence = deps.persistence;
     this.load();
   }
@@ -163,6 +166,8 @@ export class SecretsManagerService {
     const store = storeIn(ctx.region);
     // A copy: an injected clock may hand out the same Date object every time.
     const now = new Date(this.options.now().getTime());
+    // Throttled before anything else: a throttled request changes nothing.
+    if (QUOTA_WRITES.has(operation)) this.writeQuota?.take(accountId, ctx.region, now.getTime());
     const context: OperationContext = {
       store,
       region: ctx.region,
