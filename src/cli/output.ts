@@ -1,5 +1,6 @@
 /** Shared bits of the CLI: its error type and how it reaches a Secrets Manager endpoint. */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { Command } from 'commander';
 import { DEFAULT_PORT, DEFAULT_REGION, LOCAL_CREDENTIALS } from '../local/stack.ts';
 
 /** An error the CLI reports as one line, with an exit code. */
@@ -16,6 +17,16 @@ export class CliError extends Error {
 export interface EndpointOptions {
   endpoint?: string;
   region?: string;
+}
+
+/** Adds the `--endpoint` and `--region` options every command that reaches Secrets Manager takes. */
+export function withEndpointOptions(command: Command): Command {
+  return command
+    .option(
+      '--endpoint <url>',
+      'Secrets Manager endpoint (default: AWS_ENDPOINT_URL[_SECRETS_MANAGER], else the local stack)',
+    )
+    .option('--region <region>', 'region (default: AWS_REGION, else us-east-1)');
 }
 
 /**

@@ -25,7 +25,7 @@ import {
   resolveBehaviour,
   type SalesforceSimulatorBehaviour,
 } from './behaviour.ts';
-import { SimulatorClock } from './clock.ts';
+import { SimulatorClock } from '../../../src/kit/simulator/clock.ts';
 import { FaultRegistry, faultReply, type SimulatorFault } from './faults.ts';
 import { notFound, type Reply, type SimRequest } from './http.ts';
 import { IdFactory, matchesId, RandomSource } from './ids.ts';

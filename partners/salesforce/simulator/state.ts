@@ -4,7 +4,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { SalesforceSimulatorBehaviour } from './behaviour.ts';
-import type { SimulatorClock } from './clock.ts';
+import type { SimulatorClock } from '../../../src/kit/simulator/clock.ts';
 import { type IdFactory, matchesId } from './ids.ts';
 
 export type StagedState = 'Active' | 'Expired' | 'Rotated';

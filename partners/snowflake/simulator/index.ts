@@ -18,7 +18,7 @@ import { signKeyPairJwt } from '../jwt.ts';
 import { type GeneratedKeyPair, generateRsaKeyPair, loadPrivateKey, pemBody } from '../keys.ts';
 import type { SnowflakeSecret } from '../types.ts';
 import { DEFAULT_BEHAVIOUR, resolveBehaviour, type SnowflakeSimulatorBehaviour } from './behaviour.ts';
-import { SimulatorClock } from './clock.ts';
+import { SimulatorClock } from '../../../src/kit/simulator/clock.ts';
 import { FaultRegistry, faultReply, type SimulatorFault } from './faults.ts';
 import { notFound, type Reply, type SimRequest } from './http.ts';
 import { verifyKeyPairJwt } from './jwt-verify.ts';

@@ -21,6 +21,7 @@ import {
   localSimulatorUrls,
   resolveEndpoint,
   secretsManagerFor,
+  withEndpointOptions,
 } from '../output.ts';
 
 /** The stored value as the partner schema will see it: parsed JSON, or the raw text to be refused. */
@@ -33,17 +34,11 @@ function parsed(secretString: string | undefined): unknown {
 }
 
 export function registerPreflight(program: Command): void {
-  program
-    .command('preflight')
+  withEndpointOptions(program.command('preflight'))
     .description(
       'Dry-run a rotation of a secret: every check it needs, pass or fail with the fix; changes nothing.',
     )
     .argument('<secret>', 'secret name or ARN')
-    .option(
-      '--endpoint <url>',
-      'Secrets Manager endpoint (default: AWS_ENDPOINT_URL[_SECRETS_MANAGER], else the local stack)',
-    )
-    .option('--region <region>', 'region (default: AWS_REGION, else us-east-1)')
     .action(async (secret: string, options: EndpointOptions) => {
       const { endpoint, region } = resolveEndpoint(options);
       const secretsManager = secretsManagerFor(endpoint, region);

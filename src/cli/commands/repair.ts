@@ -16,6 +16,7 @@ import {
   localSimulatorUrls,
   resolveEndpoint,
   secretsManagerFor,
+  withEndpointOptions,
 } from '../output.ts';
 
 const OUTCOMES: Record<RepairResult['outcome'], string> = {
@@ -33,8 +34,7 @@ function parseSeconds(raw: string): number {
 }
 
 export function registerRepair(program: Command): void {
-  program
-    .command('repair')
+  withEndpointOptions(program.command('repair'))
     .description(
       'Find stuck rotations and show the safe fix; --apply makes it (AWSCURRENT is never touched).',
     )
@@ -46,11 +46,6 @@ export function registerRepair(program: Command): void {
       parseSeconds,
       DEFAULT_STUCK_AFTER_SECONDS,
     )
-    .option(
-      '--endpoint <url>',
-      'Secrets Manager endpoint (default: AWS_ENDPOINT_URL[_SECRETS_MANAGER], else the local stack)',
-    )
-    .option('--region <region>', 'region (default: AWS_REGION, else us-east-1)')
     .action(
       async (
         secret: string | undefined,

@@ -11,18 +11,13 @@ import {
   localSimulatorUrls,
   resolveEndpoint,
   secretsManagerFor,
+  withEndpointOptions,
 } from '../output.ts';
 
 export function registerRevoke(program: Command): void {
-  program
-    .command('revoke')
+  withEndpointOptions(program.command('revoke'))
     .description('Revoke the credential under AWSPREVIOUS at the partner, if its grace period is over.')
     .argument('<secret>', 'secret name or ARN')
-    .option(
-      '--endpoint <url>',
-      'Secrets Manager endpoint (default: AWS_ENDPOINT_URL[_SECRETS_MANAGER], else the local stack)',
-    )
-    .option('--region <region>', 'region (default: AWS_REGION, else us-east-1)')
     .action(async (secret: string, options: EndpointOptions) => {
       const { endpoint, region } = resolveEndpoint(options);
       const engine = new RotationEngine({

@@ -7,7 +7,13 @@ import { DescribeSecretCommand, RotateSecretCommand } from '@aws-sdk/client-secr
 import type { Command } from 'commander';
 import type { RotationAttempt } from '../../local/rotation-runner.ts';
 import { CONTROL_PREFIX } from '../../local/stack.ts';
-import { CliError, type EndpointOptions, resolveEndpoint, secretsManagerFor } from '../output.ts';
+import {
+  CliError,
+  type EndpointOptions,
+  resolveEndpoint,
+  secretsManagerFor,
+  withEndpointOptions,
+} from '../output.ts';
 
 const POLL_INTERVAL_MS = 100;
 
@@ -36,15 +42,9 @@ async function hasControlRoutes(endpoint: string): Promise<boolean> {
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function registerRotate(program: Command): void {
-  program
-    .command('rotate')
+  withEndpointOptions(program.command('rotate'))
     .description('Rotate a secret now (RotateSecret) and follow the rotation step by step until it ends.')
     .argument('<secret>', 'secret name or ARN')
-    .option(
-      '--endpoint <url>',
-      'Secrets Manager endpoint (default: AWS_ENDPOINT_URL[_SECRETS_MANAGER], else the local stack)',
-    )
-    .option('--region <region>', 'region (default: AWS_REGION, else us-east-1)')
     .option('--timeout <seconds>', 'how long to follow the rotation', (v) => Number(v), 120)
     .action(async (secret: string, options: EndpointOptions & { timeout: number }) => {
       const { endpoint, region } = resolveEndpoint(options);

@@ -1,6 +1,7 @@
 /**
- * The simulator's clock: a source (real time unless injected) plus an offset that tests advance.
- * Staged-set expiry and token lifetimes are read from it, never from `Date.now()` directly.
+ * A partner simulator's clock: a source (real time unless injected) plus an offset that tests
+ * advance. Credential lifetimes, token expiry and signature-time checks read it, never
+ * `Date.now()` directly. Shared by every simulator in `partners/`.
  */
 export class SimulatorClock {
   readonly #source: () => Date;
