@@ -4,7 +4,8 @@
  * every catalog partner's simulator; a demo secret per partner; rotations driven through the real
  * rotation handler, which signs as the Rotor service account and assumes the customer's rotation
  * role with its ExternalId through the local STS — the same cross-account path as on AWS. State
- * (secrets, sessions, events) lives in an SQLite database in the data directory, values encrypted.
+ * (secrets, sessions, events, audit records, schedules) lives in an SQLite database in the data
+ * directory, secret values and sessions encrypted.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -24,11 +25,18 @@ import {
   type SessionRecord,
 } from './identity/index.ts';
 import {
+  AUDIT_COLLECTION,
+  type AuditRecord,
   type Clock,
   createLocalOrchestration,
-  InMemoryEventBus,
+  DurableAuditLog,
+  DurableEventBus,
+  DurableScheduleStore,
   type LocalOrchestration,
+  type BusEvent as OrchestratorEvent,
   rotorEventSink,
+  SCHEDULES_COLLECTION,
+  type ScheduleEntry,
 } from './orchestrator/index.ts';
 import type { RotationRunner } from './rotation-runner.ts';
 import { SECRETS_COLLECTION, SecretsManagerService, type StoredSecret } from './secrets-manager/index.ts';
@@ -263,9 +271,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const rotorKey = directory.accessKeyOf(identity.rotor.accountId, identity.rotor.userName);
     const endpoint = server.url;
     const clock: Clock = { now: () => options.now?.() ?? new Date() };
-    // Rotation, label and Rotor events, plus whatever callers PutEvents, on one feed.
-    const bus = new InMemoryEventBus();
-    const unsubscribe = events.subscribe((record) => void bus.publish(record.value));
+    // Rotation, label and Rotor events, plus whatever callers PutEvents, on one durable feed: the
+    // orchestrator's bus writes the EventBridge collection itself, and only hears of PutEvents
+    // entries (stored once, by the EventBridge endpoint) for its subscribers.
+    const bus = new DurableEventBus(storage.collection<OrchestratorEvent>(EVENTS_COLLECTION));
+    const unsubscribe = events.subscribe((record) => bus.announce(record));
     closers.unshift(async () => unsubscribe());
     const rotate = createRotationHandler({
       secretsManager: new SecretsManagerClient({ endpoint, region, credentials: rotorKey }),
@@ -288,6 +298,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       functionArn: `arn:aws:lambda:${region}:${identity.rotor.accountId}:function:rotor-rotation`,
       clock,
       bus,
+      audit: new DurableAuditLog(storage.collection<AuditRecord>(AUDIT_COLLECTION)),
+      schedules: new DurableScheduleStore(storage.collection<ScheduleEntry>(SCHEDULES_COLLECTION)),
       catalog,
       simulatorUrls,
     });

@@ -17,6 +17,8 @@
  * await sim.close();
  * ```
  */
+
+import { SimulatorClock } from '../../../src/kit/simulator/clock.ts';
 import type { SimulatorProbe } from '../../../src/runtime/partner.ts';
 import {
   DEFAULT_BEHAVIOUR,
@@ -25,7 +27,6 @@ import {
   resolveBehaviour,
   type SalesforceSimulatorBehaviour,
 } from './behaviour.ts';
-import { SimulatorClock } from '../../../src/kit/simulator/clock.ts';
 import { FaultRegistry, faultReply, type SimulatorFault } from './faults.ts';
 import { notFound, type Reply, type SimRequest } from './http.ts';
 import { IdFactory, matchesId, RandomSource } from './ids.ts';

@@ -3,8 +3,8 @@
  * and its single staged slot, and the access tokens issued so far. All time comes from the clock.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { SalesforceSimulatorBehaviour } from './behaviour.ts';
 import type { SimulatorClock } from '../../../src/kit/simulator/clock.ts';
+import type { SalesforceSimulatorBehaviour } from './behaviour.ts';
 import { type IdFactory, matchesId } from './ids.ts';
 
 export type StagedState = 'Active' | 'Expired' | 'Rotated';

@@ -13,12 +13,13 @@
  * await sim.close();
  * ```
  */
+
+import { SimulatorClock } from '../../../src/kit/simulator/clock.ts';
 import type { RunningSimulator, SimulatorProbe } from '../../../src/runtime/partner.ts';
 import { signKeyPairJwt } from '../jwt.ts';
 import { type GeneratedKeyPair, generateRsaKeyPair, loadPrivateKey, pemBody } from '../keys.ts';
 import type { SnowflakeSecret } from '../types.ts';
 import { DEFAULT_BEHAVIOUR, resolveBehaviour, type SnowflakeSimulatorBehaviour } from './behaviour.ts';
-import { SimulatorClock } from '../../../src/kit/simulator/clock.ts';
 import { FaultRegistry, faultReply, type SimulatorFault } from './faults.ts';
 import { notFound, type Reply, type SimRequest } from './http.ts';
 import { verifyKeyPairJwt } from './jwt-verify.ts';

@@ -210,7 +210,16 @@ export function defaultIdentityConfig(partnerTypes: readonly string[]): Identity
       {
         accountId: DEMO_ACCOUNT_ID,
         alias: 'demo-customer',
-        users: [{ userName: DEMO_USER_NAME, accessKeys: [{ ...DEMO_ACCESS_KEY }], policies: [admin] }],
+        users: [
+          {
+            userName: DEMO_USER_NAME,
+            accessKeys: [
+              // The two fields only: SDK clients given DEMO_ACCESS_KEY tag it with their own fields.
+              { accessKeyId: DEMO_ACCESS_KEY.accessKeyId, secretAccessKey: DEMO_ACCESS_KEY.secretAccessKey },
+            ],
+            policies: [admin],
+          },
+        ],
         roles: [rotationRole(partnerTypes, externalId)],
       },
       {

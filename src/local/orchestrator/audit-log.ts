@@ -1,8 +1,8 @@
 /**
  * One audit record per rotation attempt: which secret and versions, who started it, every step
  * with its timing, the result and the failure category. Records hold ids, names and categories —
- * never a secret value or a `RotationToken`. In memory here; the durable store implements the same
- * {@link AuditLog} interface.
+ * never a secret value or a `RotationToken`. In memory here (tests that need no disk);
+ * `DurableAuditLog` implements the same {@link AuditLog} interface for the stack.
  */
 import type { RotationStep } from '../../engine/event.ts';
 import { secretMatches } from './event-bus.ts';
@@ -65,6 +65,14 @@ export interface AuditLog {
   list(filter?: AuditFilter): Promise<AuditRecord[]>;
 }
 
+/** Whether `record` passes `filter` (shared by the in-memory and durable logs). */
+export function auditMatches(record: AuditRecord, filter: AuditFilter): boolean {
+  return (
+    (filter.secretId === undefined || secretMatches(record.secretArn, filter.secretId)) &&
+    (filter.since === undefined || record.finishedAt > filter.since)
+  );
+}
+
 /**
  * @example
  * ```ts
@@ -80,11 +88,7 @@ export class InMemoryAuditLog implements AuditLog {
   }
 
   async list(filter: AuditFilter = {}): Promise<AuditRecord[]> {
-    const found = this.#records.filter(
-      (record) =>
-        (filter.secretId === undefined || secretMatches(record.secretArn, filter.secretId)) &&
-        (filter.since === undefined || record.finishedAt > filter.since),
-    );
+    const found = this.#records.filter((record) => auditMatches(record, filter));
     return structuredClone(filter.limit === undefined ? found : found.slice(-filter.limit));
   }
 }

@@ -1,7 +1,7 @@
 /**
  * The local event bus: EventBridge-shaped events (Secrets Manager's and Rotor's own) with a
- * sequence number for `since` cursors. In memory here; the durable store and the local
- * EventBridge `PutEvents` endpoint plug in behind the same {@link EventBus} interface.
+ * sequence number for `since` cursors. In memory here (tests that need no disk); the stack uses
+ * `DurableEventBus` behind the same {@link EventBus} interface.
  */
 
 /** An event as EventBridge delivers it. */
@@ -19,7 +19,7 @@ export interface BusEvent {
 
 /** A stored event and its position on the bus. */
 export interface BusEntry {
-  /** Increases by one per event; `since` cursors compare against it. */
+  /** Increases with every event (by one in memory; the storage's change sequence when durable); `since` cursors compare against it. */
   seq: number;
   event: BusEvent;
 }
@@ -58,7 +58,8 @@ export function secretMatches(arn: string | undefined, secretId: string): boolea
   return arn.slice(0, -7) === secretId || name?.slice(0, -7) === secretId;
 }
 
-function matches(entry: BusEntry, filter: EventFilter): boolean {
+/** Whether `entry` passes `filter` (shared by the in-memory and durable buses). */
+export function eventMatches(entry: BusEntry, filter: EventFilter): boolean {
   if (filter.since !== undefined && entry.seq <= filter.since) return false;
   if (filter.source !== undefined && entry.event.source !== filter.source) return false;
   if (filter.detailType !== undefined && entry.event['detail-type'] !== filter.detailType) return false;
@@ -95,7 +96,7 @@ export class InMemoryEventBus implements EventBus {
   }
 
   async list(filter: EventFilter = {}): Promise<BusEntry[]> {
-    const found = this.#entries.filter((entry) => matches(entry, filter));
+    const found = this.#entries.filter((entry) => eventMatches(entry, filter));
     return structuredClone(filter.limit === undefined ? found : found.slice(0, filter.limit));
   }
 

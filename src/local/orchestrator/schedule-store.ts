@@ -1,8 +1,9 @@
 /**
  * What the scheduler remembers per secret between ticks: when rotation was enabled, the last
  * manual value change (it counts as a rotation for next-date purposes), the last window it acted
- * in, and the retry state of a failing rotation. In memory here; the durable store implements the
- * same {@link ScheduleStore} interface so schedules survive a restart.
+ * in, and the retry state of a failing rotation. In memory here (tests that need no disk);
+ * `DurableScheduleStore` implements the same {@link ScheduleStore} interface so schedules survive
+ * a restart.
  */
 
 export interface RetryState {
