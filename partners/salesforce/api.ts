@@ -6,9 +6,16 @@
  * hang on a body-less POST to `/staged`). Every URL is built from ids, never taken from a response.
  */
 import { Connection, type HttpMethods, OAuth2 } from 'jsforce/lib/core.js';
+import { setDefaults } from 'jsforce/lib/request.js';
 import { CredentialRejectedError } from '../../src/engine/errors.ts';
 import { classifySalesforceError } from './errors.ts';
 import type { SalesforcePair, StagedCredential } from './types.ts';
+
+// jsforce follows redirects by default, and a followed redirect would bypass the egress check
+// Rotor makes on baseUri before any call (I8). Salesforce's token and REST endpoints answer
+// without redirects, so none is followed: a 3xx fails the call. jsforce's default timeout is
+// 30 minutes; a rotation step gives a call 30 seconds.
+setDefaults({ followRedirect: () => null, timeout: 30_000 });
 
 interface TokenResponse {
   access_token?: string;

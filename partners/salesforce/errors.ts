@@ -82,6 +82,12 @@ export function classifySalesforceError(error: unknown, action: string): RotorEr
       cause: error,
     });
   }
+  if (e.message?.startsWith('Cannot handle redirect')) {
+    return new InvalidConfigurationError(
+      `Salesforce ${action} answered with a redirect, which Rotor never follows; check that baseUri is the org's My Domain URL.`,
+      { cause: error, field: 'baseUri' },
+    );
+  }
   if (name === 'SyntaxError') {
     return new PartnerUnavailableError(
       `Salesforce ${action} failed: the response was not valid JSON. Retry later.`,

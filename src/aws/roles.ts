@@ -91,26 +91,30 @@ export class SecretsManagerClients {
   /**
    * The client to use for `secretId`.
    *
+   * @param options.roleArn - the role this rotation runs under, when the caller names one (the local
+   *   stack passes a secret's `ExternalSecretRotationRoleArn`, as managed external secrets do); it
+   *   must be a role in the secret's account. Otherwise the configured customer role name is used.
    * @throws {InvalidConfigurationError} when the secret is in another account and no role is configured.
    * @throws {PermissionDeniedError} when the role cannot be assumed.
    */
-  async forSecret(secretId: string): Promise<SecretsManagerClient> {
+  async forSecret(secretId: string, options: { roleArn?: string } = {}): Promise<SecretsManagerClient> {
     const arn = parseSecretArn(secretId);
     if (!arn) return this.#options.secretsManager;
     if (arn.accountId === (await this.#engineAccountId())) return this.#options.secretsManager;
 
-    const cached = this.#cache.get(secretId);
+    const roleArn = options.roleArn ?? this.#configuredRoleArn(secretId, arn);
+    const roleAccount = /^arn:aws[a-z-]*:iam::([0-9]{12}):role\/[\w+=,.@/-]+$/.exec(roleArn)?.[1];
+    if (roleAccount !== arn.accountId) {
+      throw new InvalidConfigurationError(
+        `The rotation role ${roleArn} is not a role in the secret's account ${arn.accountId}; set ExternalSecretRotationRoleArn to arn:aws:iam::${arn.accountId}:role/<name>.`,
+        { field: 'ExternalSecretRotationRoleArn' },
+      );
+    }
+    const cacheKey = `${secretId}\u0000${roleArn}`;
+    const cached = this.#cache.get(cacheKey);
     if (cached && cached.expiration.getTime() - REFRESH_MARGIN_MS > this.#now().getTime())
       return cached.client;
 
-    const { customerRoleName } = this.#options;
-    if (!customerRoleName) {
-      throw new InvalidConfigurationError(
-        `Secret ${secretId} is in account ${arn.accountId}, but no customer role name is configured; set ROTOR_CUSTOMER_ROLE_NAME.`,
-        { field: 'customerRoleName' },
-      );
-    }
-    const roleArn = `arn:${arn.partition}:iam::${arn.accountId}:role/${customerRoleName}`;
     const externalIdOption = this.#options.externalId;
     const externalId = typeof externalIdOption === 'function' ? await externalIdOption() : externalIdOption;
     let credentials: Credentials;
@@ -138,7 +142,18 @@ export class SecretsManagerClients {
     }
     const create = this.#options.createClient ?? ((config) => new SecretsManagerClient(config));
     const client = create({ region: arn.region, credentials });
-    this.#cache.set(secretId, { client, expiration: credentials.expiration });
+    this.#cache.set(cacheKey, { client, expiration: credentials.expiration });
     return client;
+  }
+
+  #configuredRoleArn(secretId: string, arn: SecretArnParts): string {
+    const { customerRoleName } = this.#options;
+    if (!customerRoleName) {
+      throw new InvalidConfigurationError(
+        `Secret ${secretId} is in account ${arn.accountId}, but no customer role name is configured; set ROTOR_CUSTOMER_ROLE_NAME.`,
+        { field: 'customerRoleName' },
+      );
+    }
+    return `arn:${arn.partition}:iam::${arn.accountId}:role/${customerRoleName}`;
   }
 }

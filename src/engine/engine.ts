@@ -136,9 +136,11 @@ export class RotationEngine {
    *
    * @throws {InvalidConfigurationError} bad event, secret, metadata, partner or host (before any change).
    * @throws {ConflictError} the token is not the pending version, or the source is in the way.
+   * @param invocation.roleArn - run under this role in the secret's account (see
+   *   {@link SecretsManagerClients.forSecret}); default: the configured customer role.
    * @throws {RotorError} any other failure, categorised.
    */
-  async run(rawEvent: unknown): Promise<void> {
+  async run(rawEvent: unknown, invocation: { roleArn?: string } = {}): Promise<void> {
     const redactor = new Redactor();
     let log = scopedLogger(this.#logger, {});
     let partnerType: string | undefined;
@@ -152,7 +154,7 @@ export class RotationEngine {
       log = scopedLogger(this.#logger, { secretId, step, tokenHash: tokenHash(token) });
       log.info('Rotation step started');
 
-      const store = new SecretStore(await this.#clients.forSecret(secretId), this.#versionCache);
+      const store = new SecretStore(await this.#clients.forSecret(secretId, invocation), this.#versionCache);
       const describe = await store.describe(secretId);
       const arn = describe.ARN ?? secretId;
       if (!this.#preChecksPass(describe, arn, token, log)) return;

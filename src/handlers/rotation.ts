@@ -62,7 +62,7 @@ export function createRotationHandler(options: RotationHandlerOptions = {}) {
     const attempt = attempts.next(`${token}:${step}`);
     const started = performance.now();
     try {
-      await currentAttempt.run(attempt, () => engine.run(event));
+      await currentAttempt.run(attempt, () => engine.run(event, { roleArn: context?.roleArn }));
       if (step === 'finishSecret') metrics.count(METRIC_NAMES.rotationSucceeded);
     } catch (error) {
       const category = error instanceof RotorError ? error.category : 'internal';

@@ -26,6 +26,11 @@ import {
 export interface LambdaContextLike {
   /** The handlers take their own account id from it (`arn:aws:lambda:<region>:<account>:function:…`). */
   invokedFunctionArn?: string;
+  /**
+   * The role to rotate under, when the invoker names one: the local stack passes a secret's
+   * `ExternalSecretRotationRoleArn`, as Secrets Manager does for managed external secrets.
+   */
+  roleArn?: string;
 }
 
 /** Injectable dependencies of a handler; anything absent is built from the environment. */

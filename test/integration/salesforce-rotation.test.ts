@@ -2,6 +2,8 @@
  * The engine rotating a Salesforce secret stored in the local Secrets Manager endpoint against the
  * Salesforce simulator, over HTTP with the real SDK and jsforce.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { GetSecretValueCommand, PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import manifest from '../../partners/salesforce/manifest.ts';
@@ -320,6 +322,38 @@ describe('Partner: SalesforceClientSecret (engine over HTTP)', () => {
       expect(error).toBeInstanceOf(InvalidConfigurationError);
       expect((error as InvalidConfigurationError).field).toBe('baseUri');
       expect(bench.sim.requests()).toHaveLength(0);
+    });
+
+    it('a redirect from the partner host is never followed (I8)', async () => {
+      // Prepare: "Salesforce" answers every call with a redirect to another loopback server.
+      let targetHits = 0;
+      const target = createServer((_request, response) => {
+        targetHits += 1;
+        response.end('{}');
+      });
+      const redirector = createServer((_request, response) => {
+        const { port } = target.address() as AddressInfo;
+        response.writeHead(302, { location: `http://127.0.0.1:${port}/latest/meta-data/` }).end();
+      });
+      await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
+      await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve));
+      const app = bench.sim.addApp(`RotorTestApp${++apps}`);
+      const baseUri = `http://127.0.0.1:${(redirector.address() as AddressInfo).port}`;
+      const arn = await createSalesforceSecret(bench, { value: { ...app, baseUri } });
+      const token = await startRotation(bench, arn);
+
+      // Act
+      const error = await expectUnchanged(arn, () =>
+        bench.engine.run(stepEvent(arn, token, 'createSecret')),
+      ).finally(() => {
+        target.close();
+        redirector.close();
+      });
+
+      // Assess
+      expect(error).toBeInstanceOf(InvalidConfigurationError);
+      expect((error as Error).message).toMatch(/redirect, which Rotor never follows/);
+      expect(targetHits).toBe(0);
     });
 
     it('the simulator URL is refused when simulator mode is off', async () => {
