@@ -177,6 +177,8 @@ try {
   const partners: PartnerFigures[] = [];
   for (const manifest of await new PartnerCatalog().loadAll())
     partners.push(await benchPartner(manifest.type, servers));
+  // Figures with no partner behind them would be silently empty: refuse to write them.
+  if (partners.length === 0) throw new Error('No partner loaded from the catalog; nothing to measure.');
 
   const rows = partners.map((p) => ({
     partner: p.type,

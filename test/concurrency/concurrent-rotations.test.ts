@@ -14,11 +14,11 @@ import { AWSCURRENT, AWSPREVIOUS } from '../../src/aws/secret-store.ts';
 import { RotorError } from '../../src/engine/errors.ts';
 import { ROTATION_STEPS } from '../../src/engine/event.ts';
 import { LOCAL_CREDENTIALS, type LocalStack, startLocalStack } from '../../src/local/stack.ts';
-import { PartnerCatalog } from '../../src/runtime/catalog.ts';
+import { vettedPartners } from '../support/catalog-partners.ts';
 import { NO_GRACE, type PartnerBench, startPartnerBench } from '../support/faults/partner-bench.ts';
 
 /** Every catalog partner: a new partner is raced without touching this file. */
-const MANIFESTS = await new PartnerCatalog().loadAll();
+const MANIFESTS = await vettedPartners();
 
 const RACERS = 25;
 const PARALLEL_SECRETS = 8;

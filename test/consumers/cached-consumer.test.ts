@@ -9,8 +9,8 @@ import { CONSUMER_TTL_KEY, GRACE_PERIOD_KEY } from '../../src/aws/resolver.ts';
 import { AWSCURRENT } from '../../src/aws/secret-store.ts';
 import { InvalidConfigurationError } from '../../src/engine/errors.ts';
 import { ROTATION_STEPS } from '../../src/engine/event.ts';
-import { PartnerCatalog } from '../../src/runtime/catalog.ts';
 import type { SecretValue } from '../../src/runtime/partner.ts';
+import { vettedPartners } from '../support/catalog-partners.ts';
 import { type BenchSecret, type PartnerBench, startPartnerBench } from '../support/faults/partner-bench.ts';
 
 /** The Secrets Manager Agent's default cache TTL. */
@@ -59,7 +59,7 @@ async function live(bench: PartnerBench, secret: BenchSecret, consumer: CachedCo
   return { revoked };
 }
 
-for (const manifest of await new PartnerCatalog().loadAll()) {
+for (const manifest of await vettedPartners()) {
   describe(`Class: CachedConsumer against ${manifest.type}`, () => {
     let bench: PartnerBench;
     beforeAll(async () => {

@@ -14,9 +14,9 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AWSPENDING } from '../../src/aws/secret-store.ts';
 import { InvalidConfigurationError, RotorError } from '../../src/engine/errors.ts';
-import { PartnerCatalog } from '../../src/runtime/catalog.ts';
 import type { RotationLogger } from '../../src/runtime/logger.ts';
 import type { SecretValue } from '../../src/runtime/partner.ts';
+import { vettedPartners } from '../support/catalog-partners.ts';
 import { type PartnerBench, startPartnerBench } from '../support/faults/partner-bench.ts';
 import { type CorpusCase, corpusFor, LEAK_MARKER } from './cases.ts';
 
@@ -51,7 +51,7 @@ function secretStrings(value: SecretValue, fields: readonly string[]): string[] 
 let corpusSize = 0;
 const secretsUsed = new Set<string>([ROTATION_TOKEN]);
 
-for (const manifest of await new PartnerCatalog().loadAll()) {
+for (const manifest of await vettedPartners()) {
   describe(`Function: RotationEngine.run on hostile input (${manifest.type})`, () => {
     let bench: PartnerBench;
     let cases: CorpusCase[];

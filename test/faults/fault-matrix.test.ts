@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RotationEngine } from '../../src/engine/engine.ts';
 import { ROTATION_STEPS, type RotationStep } from '../../src/engine/event.ts';
 import { RotationRepair } from '../../src/engine/repair.ts';
-import { PartnerCatalog } from '../../src/runtime/catalog.ts';
+import { vettedPartners } from '../support/catalog-partners.ts';
 import { FAULT_KINDS, type FaultKind } from '../support/faults/fault-plan.ts';
 import {
   type BenchSecret,
@@ -118,7 +118,7 @@ async function runCase(
   return { violations: [...checker.violations, ...failures], stepFailed: failedStep !== undefined };
 }
 
-for (const manifest of await new PartnerCatalog().loadAll()) {
+for (const manifest of await vettedPartners()) {
   describe(`Fault matrix: ${manifest.type}`, () => {
     let bench: PartnerBench;
     beforeAll(async () => {

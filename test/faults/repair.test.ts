@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AWSCURRENT, AWSPENDING } from '../../src/aws/secret-store.ts';
 import { ConflictError } from '../../src/engine/errors.ts';
 import { RotationRepair } from '../../src/engine/repair.ts';
-import { PartnerCatalog } from '../../src/runtime/catalog.ts';
 import type { SecretValue } from '../../src/runtime/partner.ts';
+import { vettedPartners } from '../support/catalog-partners.ts';
 import {
   type BenchSecret,
   NO_GRACE,
@@ -41,7 +41,7 @@ function unknownCredential(
   return changed;
 }
 
-for (const manifest of await new PartnerCatalog().loadAll()) {
+for (const manifest of await vettedPartners()) {
   describe(`Class: RotationRepair (${manifest.type})`, () => {
     let bench: PartnerBench;
     beforeAll(async () => {

@@ -4,7 +4,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createSecretRequestSchema } from '../../src/console/create-request.ts';
-import { PartnerCatalog } from '../../src/runtime/catalog.ts';
 import { assertValid } from '../../src/runtime/validation.ts';
 import type { PartnerInfo } from '../../src/wizard/api.ts';
 import {
@@ -16,9 +15,10 @@ import {
   stepOfField,
   type WizardState,
 } from '../../src/wizard/create/wizard-state.ts';
+import { vettedPartners } from '../support/catalog-partners.ts';
 
 /** Every partner of the vetted catalog: a new partner is covered without touching this file. */
-const partnerManifests = await new PartnerCatalog().loadAll();
+const partnerManifests = await vettedPartners();
 
 function partnerInfo(manifest: (typeof partnerManifests)[number]): PartnerInfo {
   return {

@@ -2,6 +2,7 @@
  * Injected faults: the next matching requests get a Salesforce-shaped error status, a hanging
  * response, a reset socket or a non-JSON body instead of the real answer.
  */
+import { FaultRegistry, matchesMethodAndPath } from '../../../src/kit/simulator/faults.ts';
 import { json, oauthError, type Reply, restError } from './http.ts';
 
 export interface SimulatorFault {
@@ -13,35 +14,11 @@ export interface SimulatorFault {
   times?: number;
 }
 
-interface ArmedFault {
-  fault: SimulatorFault;
-  remaining: number;
-}
-
-export class FaultRegistry {
-  #faults: ArmedFault[] = [];
-
-  add(fault: SimulatorFault): void {
-    const times = fault.times ?? 1;
-    if (!Number.isInteger(times) || times < 1) throw new RangeError('fault.times must be a positive integer');
-    this.#faults.push({ fault: structuredClone(fault), remaining: times });
-  }
-
-  clear(): void {
-    this.#faults = [];
-  }
-
-  /** The first armed fault matching the request, consuming one of its uses. */
-  take(method: string, path: string): SimulatorFault | undefined {
-    const armed = this.#faults.find(({ fault: { match } }) => {
-      const methodMatches = match.method === undefined || match.method.toUpperCase() === method.toUpperCase();
-      return methodMatches && (match.pathIncludes === undefined || path.includes(match.pathIncludes));
-    });
-    if (!armed) return undefined;
-    armed.remaining -= 1;
-    if (armed.remaining === 0) this.#faults = this.#faults.filter((candidate) => candidate !== armed);
-    return armed.fault;
-  }
+/** The registry of armed faults; a fault matches on method and path. */
+export function salesforceFaults(): FaultRegistry<SimulatorFault, { method: string; path: string }> {
+  return new FaultRegistry((fault, request) =>
+    matchesMethodAndPath(fault.match, request.method, request.path),
+  );
 }
 
 export function faultReply(fault: SimulatorFault, pathname: string): Reply {

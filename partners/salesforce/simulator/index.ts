@@ -27,7 +27,7 @@ import {
   resolveBehaviour,
   type SalesforceSimulatorBehaviour,
 } from './behaviour.ts';
-import { FaultRegistry, faultReply, type SimulatorFault } from './faults.ts';
+import { faultReply, type SimulatorFault, salesforceFaults } from './faults.ts';
 import { notFound, type Reply, type SimRequest } from './http.ts';
 import { IdFactory, matchesId, RandomSource } from './ids.ts';
 import { handleOAuth } from './oauth-routes.ts';
@@ -87,7 +87,7 @@ export class SalesforceSimulator {
   readonly #server: SimulatorServer;
   readonly #state: OrgState;
   readonly #clock: SimulatorClock;
-  readonly #faults = new FaultRegistry();
+  readonly #faults = salesforceFaults();
   readonly #apiUsage = { used: 0 };
   /** Shared with the org state, which reads it on every operation. */
   readonly #settings: { behaviour: SalesforceSimulatorBehaviour };
@@ -241,7 +241,7 @@ export class SalesforceSimulator {
 
   #handle(request: SimRequest): Reply {
     const path = request.url.pathname;
-    const fault = this.#faults.take(request.method, path + request.url.search);
+    const fault = this.#faults.take({ method: request.method, path: path + request.url.search });
     if (fault) return faultReply(fault, path);
     this.#state.sweep();
     const now = this.#clock.now();

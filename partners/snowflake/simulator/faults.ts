@@ -2,6 +2,7 @@
  * Injected faults: the next matching requests get an error status, a hanging response, a reset
  * socket or a non-JSON body instead of the real answer.
  */
+import { FaultRegistry, matchesMethodAndPath } from '../../../src/kit/simulator/faults.ts';
 import { json, type Reply, sqlError } from './http.ts';
 
 export interface SimulatorFault {
@@ -14,39 +15,17 @@ export interface SimulatorFault {
   times?: number;
 }
 
-interface ArmedFault {
-  fault: SimulatorFault;
-  remaining: number;
-}
-
-export class FaultRegistry {
-  #faults: ArmedFault[] = [];
-
-  add(fault: SimulatorFault): void {
-    const times = fault.times ?? 1;
-    if (!Number.isInteger(times) || times < 1) throw new RangeError('fault.times must be a positive integer');
-    this.#faults.push({ fault: structuredClone(fault), remaining: times });
-  }
-
-  clear(): void {
-    this.#faults = [];
-  }
-
-  /** The first armed fault matching the request, consuming one of its uses. */
-  take(method: string, path: string, statement: string | undefined): SimulatorFault | undefined {
-    const armed = this.#faults.find(({ fault: { match } }) => {
-      if (match.method !== undefined && match.method.toUpperCase() !== method.toUpperCase()) return false;
-      if (match.pathIncludes !== undefined && !path.includes(match.pathIncludes)) return false;
-      return (
-        match.statementIncludes === undefined ||
-        (statement ?? '').toUpperCase().includes(match.statementIncludes.toUpperCase())
-      );
-    });
-    if (!armed) return undefined;
-    armed.remaining -= 1;
-    if (armed.remaining === 0) this.#faults = this.#faults.filter((candidate) => candidate !== armed);
-    return armed.fault;
-  }
+/** The registry of armed faults; a fault matches on method, path and the statement's keywords. */
+export function snowflakeFaults(): FaultRegistry<
+  SimulatorFault,
+  { method: string; path: string; statement: string | undefined }
+> {
+  return new FaultRegistry(
+    ({ match }, request) =>
+      matchesMethodAndPath(match, request.method, request.path) &&
+      (match.statementIncludes === undefined ||
+        (request.statement ?? '').toUpperCase().includes(match.statementIncludes.toUpperCase())),
+  );
 }
 
 export function faultReply(fault: SimulatorFault): Reply {

@@ -20,7 +20,7 @@ import { signKeyPairJwt } from '../jwt.ts';
 import { type GeneratedKeyPair, generateRsaKeyPair, loadPrivateKey, pemBody } from '../keys.ts';
 import type { SnowflakeSecret } from '../types.ts';
 import { DEFAULT_BEHAVIOUR, resolveBehaviour, type SnowflakeSimulatorBehaviour } from './behaviour.ts';
-import { FaultRegistry, faultReply, type SimulatorFault } from './faults.ts';
+import { faultReply, type SimulatorFault, snowflakeFaults } from './faults.ts';
 import { notFound, type Reply, type SimRequest } from './http.ts';
 import { verifyKeyPairJwt } from './jwt-verify.ts';
 import { snowflakeProbe } from './probe.ts';
@@ -63,7 +63,7 @@ export class SnowflakeSimulator implements RunningSimulator {
   readonly #server: SimulatorServer;
   readonly #state = new AccountState();
   readonly #clock: SimulatorClock;
-  readonly #faults = new FaultRegistry();
+  readonly #faults = snowflakeFaults();
   readonly #answered = new Map<string, Reply>();
   readonly #handles = new Map<string, { owner: SimUser; reply: Reply }>();
   #behaviour: SnowflakeSimulatorBehaviour;
@@ -231,7 +231,11 @@ export class SnowflakeSimulator implements RunningSimulator {
 
   #handle(request: SimRequest): Handled {
     const statement = statementOf(request);
-    const fault = this.#faults.take(request.method, request.url.pathname + request.url.search, statement);
+    const fault = this.#faults.take({
+      method: request.method,
+      path: request.url.pathname + request.url.search,
+      statement,
+    });
     if (fault)
       return { reply: faultReply(fault), log: statement ? { statement: statementSummary(statement) } : {} };
     return handleSqlApi(
