@@ -34,7 +34,18 @@ const COLD_START_PROCESSES = Number(process.env.ROTOR_BENCH_COLD_STARTS ?? 10);
 /** Figure 4b: a quota low enough (bound 5 rotations/s) that it, not this process's CPU, is the limit. */
 const QUOTA_CHECK = { secrets: 50, writesPerSecond: 1 };
 /** `npm run bench -- --secrets 10000` for the large fleet. */
-const { values: flags } = parseArgs({ options: { secrets: { type: 'string', default: '1000' } } });
+const FIGURES = ['engine', 'cold-start', 'fleet'] as const;
+const { values: flags } = parseArgs({
+  options: {
+    secrets: { type: 'string', default: '1000' },
+    /** `--only engine,fleet`: run some figures (figures 1 and 2 are both `engine`). */
+    only: { type: 'string', default: FIGURES.join(',') },
+  },
+});
+const only = new Set(flags.only.split(',').map((f) => f.trim()));
+for (const figure of only)
+  if (!(FIGURES as readonly string[]).includes(figure))
+    throw new TypeError(`--only takes a comma-separated list of ${FIGURES.join(', ')}; got ${figure}.`);
 const FLEET_SECRETS = Number(flags.secrets);
 if (!Number.isInteger(FLEET_SECRETS) || FLEET_SECRETS < 1) {
   throw new TypeError(`--secrets must be a positive integer (e.g. --secrets 10000), got ${flags.secrets}.`);
@@ -48,6 +59,8 @@ interface PartnerFigures {
   ratioToTemplate: number;
   engineCpuMsMedian: number;
   engineCpuMsP90: number;
+  /** CPU inside the partner plugin's hooks, not counted in the engine's figure. */
+  partnerCpuMsMedian: number;
   rotations: number;
 }
 
@@ -66,7 +79,19 @@ async function benchPartner(type: string, servers: BenchServers): Promise<Partne
     },
     { step: 'initialize', name: 'countCalls' },
   );
+  // CPU spent inside the partner plugin's hooks (its own client, crypto and HTTP), measured apart:
+  // the rotations run one at a time, so the process's CPU during a hook is the hook's.
+  let hookCpuUs = 0;
   const engine = new RotationEngine({
+    hookWrapper: async (_hook, _type, call) => {
+      const start = process.cpuUsage();
+      try {
+        return await call();
+      } finally {
+        const used = process.cpuUsage(start);
+        hookCpuUs += used.user + used.system;
+      }
+    },
     clients: new SecretsManagerClients({
       secretsManager: sm,
       sts: new STSClient({}),
@@ -95,12 +120,14 @@ async function benchPartner(type: string, servers: BenchServers): Promise<Partne
   }));
 
   const cpu: number[] = [];
+  const partnerCpu: number[] = [];
   let engineCalls = new Map<string, number>();
   for (let i = 0; i < ROTATIONS + 1; i++) {
     const { VersionId: token } = await sm.send(
       new RotateSecretCommand({ SecretId: arn, ExternalSecretRotationMetadata: rotationMetadata }),
     );
     counts.clear();
+    hookCpuUs = 0;
     const start = process.cpuUsage();
     for (const step of ROTATION_STEPS) {
       await engine.run({ Step: step, SecretId: arn, ClientRequestToken: token });
@@ -108,7 +135,10 @@ async function benchPartner(type: string, servers: BenchServers): Promise<Partne
     const used = process.cpuUsage(start);
     engineCalls = new Map(counts);
     // The first rotation warms caches and JIT; it is not counted.
-    if (i > 0) cpu.push((used.user + used.system) / 1000);
+    if (i > 0) {
+      cpu.push((used.user + used.system - hookCpuUs) / 1000);
+      partnerCpu.push(hookCpuUs / 1000);
+    }
   }
   const callsPerRotation = Object.fromEntries([...engineCalls].sort());
   const totalCalls = [...engineCalls.values()].reduce((a, b) => a + b, 0);
@@ -119,6 +149,7 @@ async function benchPartner(type: string, servers: BenchServers): Promise<Partne
     ratioToTemplate: totalCalls / TEMPLATE_TOTAL,
     engineCpuMsMedian: median(cpu),
     engineCpuMsP90: percentile(cpu, 90),
+    partnerCpuMsMedian: median(partnerCpu),
     rotations: cpu.length,
   };
 }
@@ -167,19 +198,7 @@ function printFleet(title: string, f: FleetFigures): void {
   });
 }
 
-function writeResults(results: Record<string, unknown>): void {
-  writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
-}
-
-const LOAD_AT_START = loadavg()[0];
-const servers = await startServers();
-try {
-  const partners: PartnerFigures[] = [];
-  for (const manifest of await new PartnerCatalog().loadAll())
-    partners.push(await benchPartner(manifest.type, servers));
-  // Figures with no partner behind them would be silently empty: refuse to write them.
-  if (partners.length === 0) throw new Error('No partner loaded from the catalog; nothing to measure.');
-
+function printPartners(partners: PartnerFigures[]): void {
   const rows = partners.map((p) => ({
     partner: p.type,
     'SM calls / rotation': `${p.totalCalls} (template ${TEMPLATE_TOTAL}, ratio ${p.ratioToTemplate.toFixed(2)}, target ≤ 1.00)`,
@@ -187,45 +206,76 @@ try {
       .map(([op, n]) => `${op} ${n}`)
       .join(', '),
     'engine CPU / rotation': `median ${p.engineCpuMsMedian.toFixed(2)} ms, p90 ${p.engineCpuMsP90.toFixed(2)} ms (target ≤ ${ENGINE_OVERHEAD_TARGET_MS} ms, n=${p.rotations})`,
+    'partner plugin CPU': `median ${p.partnerCpuMsMedian.toFixed(2)} ms`,
   }));
   console.log('Figures 1 and 2 — Secrets Manager calls and engine CPU per rotation');
   console.table(rows);
+}
 
-  const coldStart = await benchColdStart(servers, { processes: COLD_START_PROCESSES });
-  printColdStart(coldStart);
+function writeResults(results: Record<string, unknown>): void {
+  writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+}
 
-  const results: Record<string, unknown> = {
-    generatedAt: new Date().toISOString(),
-    node: process.version,
-    // Timings depend on the machine and on what else runs on it.
-    machine: { cpus: cpus().length, loadAverageAtStart: LOAD_AT_START },
-    template: { calls: TEMPLATE_CALLS, total: TEMPLATE_TOTAL },
-    targets: {
-      callRatio: 1,
-      engineCpuMs: ENGINE_OVERHEAD_TARGET_MS,
-      coldStartMs: COLD_START_TARGETS.bundledMs,
-      coldStartSpeedup: COLD_START_TARGETS.speedup,
-      artifactBytesAtColdStart: COLD_START_TARGETS.artifactBytes,
-      fleetShareOfBound: FLEET_TARGET_SHARE_OF_BOUND,
-      fleetFailedRotations: 0,
-    },
-    partners,
-    coldStart,
-  };
-  // Figures 1–3 are kept even if the fleet run fails.
-  writeResults(results);
-  await servers.close();
+const LOAD_AT_START = loadavg()[0];
+const everything = only.size === FIGURES.length;
+const results: Record<string, unknown> = {
+  generatedAt: new Date().toISOString(),
+  node: process.version,
+  // Timings depend on the machine and on what else runs on it.
+  machine: { cpus: cpus().length, loadAverageAtStart: LOAD_AT_START },
+  template: { calls: TEMPLATE_CALLS, total: TEMPLATE_TOTAL },
+  targets: {
+    callRatio: 1,
+    engineCpuMs: ENGINE_OVERHEAD_TARGET_MS,
+    coldStartMs: COLD_START_TARGETS.bundledMs,
+    coldStartSpeedup: COLD_START_TARGETS.speedup,
+    artifactBytesAtColdStart: COLD_START_TARGETS.artifactBytes,
+    fleetShareOfBound: FLEET_TARGET_SHARE_OF_BOUND,
+    fleetFailedRotations: 0,
+  },
+};
+/** Only a whole run is written, so results.json always holds figures of one run. */
+function saveProgress(): void {
+  if (everything) writeResults(results);
+}
+
+if (only.has('engine') || only.has('cold-start')) {
+  const servers = await startServers();
+  try {
+    if (only.has('engine')) {
+      const partners: PartnerFigures[] = [];
+      for (const manifest of await new PartnerCatalog().loadAll())
+        partners.push(await benchPartner(manifest.type, servers));
+      // Figures with no partner behind them would be silently empty: refuse to write them.
+      if (partners.length === 0) throw new Error('No partner loaded from the catalog; nothing to measure.');
+      printPartners(partners);
+      results.partners = partners;
+      saveProgress();
+    }
+    if (only.has('cold-start')) {
+      const coldStart = await benchColdStart(servers, { processes: COLD_START_PROCESSES });
+      printColdStart(coldStart);
+      results.coldStart = coldStart;
+      saveProgress();
+    }
+  } finally {
+    await servers.close();
+  }
+}
+if (only.has('fleet')) {
   const fleet = await benchFleet({ secrets: FLEET_SECRETS });
   printFleet('Figure 4 — fleet', fleet);
-  writeResults({ ...results, fleet });
+  results.fleet = fleet;
+  saveProgress();
   // The same run with the quota lowered below what this process can drive, so the quota binds.
   const fleetQuotaBound = await benchFleet({
     secrets: QUOTA_CHECK.secrets,
     writesPerSecond: QUOTA_CHECK.writesPerSecond,
   });
   printFleet('Figure 4b — fleet with the quota as the limit', fleetQuotaBound);
-  writeResults({ ...results, fleet, fleetQuotaBound });
-  console.log('Wrote bench/results.json');
-} finally {
-  await servers.close();
+  results.fleetQuotaBound = fleetQuotaBound;
+  saveProgress();
 }
+console.log(
+  everything ? 'Wrote bench/results.json' : 'Partial run (--only): bench/results.json left as it was.',
+);
