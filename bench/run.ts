@@ -14,7 +14,7 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { SecretsManagerClients } from '../src/aws/roles.ts';
 import { RotationEngine } from '../src/engine/engine.ts';
 import { ROTATION_STEPS } from '../src/engine/event.ts';
-import { LOCAL_CREDENTIALS } from '../src/local/stack.ts';
+import { LOCAL_CREDENTIALS } from '../src/local/credentials.ts';
 import { PartnerCatalog } from '../src/runtime/catalog.ts';
 import { benchColdStart, COLD_START_TARGETS, type ColdStartFigures } from './cold-start/cold-start.ts';
 import { benchFleet, FLEET_TARGET_SHARE_OF_BOUND, type FleetFigures } from './fleet/fleet.ts';

@@ -6,6 +6,8 @@ export interface BuiltFunction {
   files: { file: string; bytes: number }[];
   /** Output files Node loads at a cold start: the entry and its static imports (relative to outdir). */
   loadedAtStart: string[];
+  /** npm packages with code in those files, e.g. `@aws-sdk/client-secrets-manager`. */
+  packagesAtStart: string[];
 }
 export function buildHandlers(options?: { outDir?: string; templatePath?: string }): Promise<BuiltFunction[]>;
 export function bundledFunctions(

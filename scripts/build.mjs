@@ -14,8 +14,12 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { yamlParse } from 'yaml-cfn';
+import manifestSchema from '../schemas/partner-manifest.schema.json' with { type: 'json' };
+import rotationEventSchema from '../schemas/rotation-event.schema.json' with { type: 'json' };
 // TypeScript sources: run this script with `node --import tsx` (as `npm run build` does).
 import { PartnerCatalog } from '../src/runtime/catalog.ts';
+import { CATALOG_SCHEMA } from '../src/runtime/catalog-file.ts';
+import { precompiledValidatorsSource } from '../src/runtime/schema-precompile.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -35,6 +39,8 @@ export function esbuildOptionsFrom(properties) {
     outExtension: pairs(properties.OutExtension),
     banner: pairs(properties.Banner),
     external: properties.External ?? [],
+    // SAM takes MainFields as a comma-separated string.
+    ...(properties.MainFields ? { mainFields: String(properties.MainFields).split(',') } : {}),
   };
 }
 
@@ -91,6 +97,53 @@ export function vettedCatalogPlugin() {
 }
 
 /**
+ * Compiles the schemas a rotation validates with — the event's, the catalog's, the plugin
+ * manifest's and each vetted partner's secret and metadata schemas — into ajv standalone code that
+ * replaces `src/runtime/precompiled-validators.ts`, so a cold start compiles none. A schema left
+ * out still works: it is compiled at run time.
+ */
+export function precompiledSchemasPlugin() {
+  return {
+    name: 'rotor-precompiled-schemas',
+    setup(pluginBuild) {
+      pluginBuild.onLoad({ filter: /[\\/]src[\\/]runtime[\\/]precompiled-validators\.ts$/ }, async () => {
+        const partners = await new PartnerCatalog().loadAll();
+        const schemas = [
+          rotationEventSchema,
+          CATALOG_SCHEMA,
+          manifestSchema,
+          ...partners.flatMap((manifest) => [manifest.secretSchema, manifest.metadataSchema]),
+        ];
+        return { loader: 'js', resolveDir: root, contents: precompiledValidatorsSource(schemas) };
+      });
+    },
+  };
+}
+
+/**
+ * node-fetch 2 (under jsforce) requires `whatwg-url` only for a fallback it never takes on Node:
+ * it uses `require('url').URL || whatwgUrl.URL`. That package's Unicode tables (`tr46`) would be
+ * almost half of the Salesforce chunk, parsed and evaluated on every cold start of a Salesforce
+ * rotation; Node's own WHATWG `URL` stands in for it.
+ */
+export function builtinUrlForNodeFetchPlugin() {
+  return {
+    name: 'rotor-builtin-url-for-node-fetch',
+    setup(pluginBuild) {
+      pluginBuild.onResolve({ filter: /^whatwg-url$/ }, (args) =>
+        /[\\/]node_modules[\\/]node-fetch[\\/]/.test(args.importer)
+          ? { path: 'whatwg-url', namespace: 'rotor-builtin-url' }
+          : undefined,
+      );
+      pluginBuild.onLoad({ filter: /.*/, namespace: 'rotor-builtin-url' }, () => ({
+        loader: 'js',
+        contents: "module.exports = { URL: require('node:url').URL };",
+      }));
+    },
+  };
+}
+
+/**
  * Builds every function into `<outDir>/<LogicalId>/`.
  *
  * @returns per function, its output files and their sizes in bytes.
@@ -113,7 +166,7 @@ export async function buildHandlers({ outDir = join(root, 'dist'), templatePath 
       chunkNames: 'chunks/[name]-[hash]',
       // Rotor's error classes take their `name` from the class; keep it through minification.
       keepNames: true,
-      plugins: [vettedCatalogPlugin()],
+      plugins: [vettedCatalogPlugin(), precompiledSchemasPlugin(), builtinUrlForNodeFetchPlugin()],
       metafile: true,
       legalComments: 'linked',
       logLevel: 'warning',
@@ -137,7 +190,24 @@ export async function buildHandlers({ outDir = join(root, 'dist'), templatePath 
     };
     if (entry) visit(entry);
     const loadedAtStart = [...atStart].map((file) => relative(outdir, resolve(root, file)));
-    results.push({ logicalId: fn.logicalId, handler: fn.handler, outdir, files, loadedAtStart });
+    // The npm packages whose code a cold start loads (what is worth keeping out of it).
+    const packagesAtStart = [
+      ...new Set(
+        [...atStart].flatMap((file) =>
+          Object.keys(outputs[file]?.inputs ?? {}).flatMap(
+            (input) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? [],
+          ),
+        ),
+      ),
+    ].sort();
+    results.push({
+      logicalId: fn.logicalId,
+      handler: fn.handler,
+      outdir,
+      files,
+      loadedAtStart,
+      packagesAtStart,
+    });
   }
   return results;
 }

@@ -16,7 +16,7 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { buildHandlers } from '../../scripts/build.mjs';
-import { LOCAL_CREDENTIALS } from '../../src/local/stack.ts';
+import { LOCAL_CREDENTIALS } from '../../src/local/credentials.ts';
 import type { BenchServers } from '../servers-client.ts';
 import { median, percentile } from '../stats.ts';
 
@@ -25,6 +25,20 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const DRIVER = fileURLToPath(new URL('./driver.mjs', import.meta.url));
 const ACCOUNT_ID = '000000000000';
 const FUNCTION_ARN = `arn:aws:lambda:us-east-1:${ACCOUNT_ID}:function:rotor-rotation`;
+
+/** template.yaml's `Globals.Function.Environment` with its default parameters, Lambda's own variables. */
+export const DEPLOYED_ENVIRONMENT = {
+  AWS_LAMBDA_FUNCTION_NAME: 'rotor-rotation',
+  AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512',
+  ROTOR_GRACE_PERIOD_SECONDS: '3600',
+  ROTOR_EVENT_BUS_NAME: 'rotor-events',
+  ROTOR_SCHEDULE_GROUP: 'rotor-revocations',
+  ROTOR_REVOCATION_FUNCTION_ARN: `arn:aws:lambda:us-east-1:${ACCOUNT_ID}:function:rotor-revocation`,
+  ROTOR_SCHEDULER_ROLE_ARN: `arn:aws:iam::${ACCOUNT_ID}:role/rotor-scheduler`,
+  POWERTOOLS_METRICS_NAMESPACE: 'Rotor',
+  POWERTOOLS_LOG_LEVEL: 'INFO',
+  POWERTOOLS_TRACE_ENABLED: 'false',
+};
 
 export const COLD_START_TARGETS = { bundledMs: 150, artifactBytes: 1.5 * 1024 * 1024, speedup: 3 };
 
@@ -103,6 +117,10 @@ async function coldProcess(
         AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
         ROTOR_SIMULATOR_MODE: 'true',
         ROTOR_SIMULATOR_URLS: JSON.stringify(servers.ready.simulators),
+        // The rest of the function's environment as template.yaml deploys it by default, so the
+        // handler wires what it wires in Lambda (EMF metrics, event bus and scheduler sinks, no
+        // tracing); createSecret itself publishes no event.
+        ...DEPLOYED_ENVIRONMENT,
       },
     },
   );

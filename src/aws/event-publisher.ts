@@ -79,34 +79,3 @@ export class EventBridgeEventSink implements RotorEventSink {
     }
   }
 }
-
-/**
- * A sink that forwards to several sinks and never fails: an event that cannot be delivered is
- * reported through `onError`, because a rotation whose store work is done must not fail (and be
- * retried) for want of a notification.
- *
- * @example
- * ```ts
- * const events = fanOut([eventBridgeSink, revocationScheduler], (error) => log.error('…', { category: error.category }));
- * ```
- */
-export function fanOut(
-  sinks: readonly RotorEventSink[],
-  onError: (error: RotorError, event: RotorEvent) => void,
-): RotorEventSink {
-  return {
-    async publish(event) {
-      await Promise.all(
-        sinks.map((sink) =>
-          sink.publish(event).catch((thrown: unknown) => {
-            const error =
-              thrown instanceof RotorError
-                ? thrown
-                : new InternalError(`Could not deliver the ${event.detailType} event.`, { cause: thrown });
-            onError(error, event);
-          }),
-        ),
-      );
-    },
-  };
-}

@@ -1,14 +1,17 @@
 /**
  * Powertools for the Lambda handlers: structured logs (Logger), EMF metrics (Metrics) and X-Ray
- * subsegments (Tracer). Outside Lambda (tests, the local stack) Tracer switches itself off, and
- * metrics are off unless `POWERTOOLS_METRICS_DISABLED=false` asks for them, so nothing prints EMF
- * blobs or X-Ray warnings there. Nothing here ever records a secret value or a token (I7): logs
+ * subsegments (Tracer). Tracer is loaded only when tracing is on (in Lambda, unless
+ * `POWERTOOLS_TRACE_ENABLED=false`): importing it loads the X-Ray SDK, whose context tracking
+ * hooks every promise of the process for its lifetime — a cost on each cold start and each SDK call
+ * that a handler without tracing should not pay. Metrics are off outside Lambda unless
+ * `POWERTOOLS_METRICS_DISABLED=false` asks for them, so nothing prints EMF blobs or X-Ray warnings
+ * there. Nothing here ever records a secret value or a token (I7): logs
  * carry ids, steps and token hashes; metrics carry counts, durations and categories; subsegments
  * carry hook names, partner types and error categories.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { HookWrapper } from '../engine/engine.ts';
 import { RotorError } from '../engine/errors.ts';
 import type { LogAttributes, RotationLogger } from '../runtime/logger.ts';
@@ -123,8 +126,17 @@ export function tracedHooks(tracer: Tracer): HookWrapper {
 
 export interface Observability {
   logger: Logger;
-  tracer: Tracer;
+  /** Absent when tracing is off (see {@link tracingEnabled}). */
+  tracer: Tracer | undefined;
   metrics: RotorMetrics;
+}
+
+/**
+ * Whether the handlers trace to X-Ray: only in Lambda, and not when `POWERTOOLS_TRACE_ENABLED` is
+ * `false` (the template sets it from its `Tracing` parameter).
+ */
+export function tracingEnabled(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env.AWS_LAMBDA_FUNCTION_NAME) && env.POWERTOOLS_TRACE_ENABLED?.toLowerCase() !== 'false';
 }
 
 /**
@@ -133,17 +145,19 @@ export interface Observability {
  * @param serviceName - `rotor-rotation`, `rotor-revocation`, …
  * @example
  * ```ts
- * const { logger, tracer, metrics } = createObservability('rotor-rotation', process.env);
+ * const { logger, tracer, metrics } = await createObservability('rotor-rotation', process.env);
  * ```
  */
-export function createObservability(serviceName: string, env: NodeJS.ProcessEnv): Observability {
+export async function createObservability(
+  serviceName: string,
+  env: NodeJS.ProcessEnv,
+): Promise<Observability> {
   // An explicit POWERTOOLS_METRICS_DISABLED is Powertools' to honour; absent, emit only in Lambda.
   const useMetrics = env.POWERTOOLS_METRICS_DISABLED !== undefined || Boolean(env.AWS_LAMBDA_FUNCTION_NAME);
   const namespace = env.POWERTOOLS_METRICS_NAMESPACE || METRICS_NAMESPACE;
   const metrics = useMetrics ? powertoolsMetrics(new Metrics({ namespace, serviceName })) : noMetrics;
-  return {
-    logger: new Logger({ serviceName }),
-    tracer: new Tracer({ serviceName }),
-    metrics,
-  };
+  const tracer = tracingEnabled(env)
+    ? new (await import('@aws-lambda-powertools/tracer')).Tracer({ serviceName })
+    : undefined;
+  return { logger: new Logger({ serviceName }), tracer, metrics };
 }

@@ -53,18 +53,23 @@ export function parseRevocationRequest(raw: unknown): RevocationRequest {
  * ```
  */
 export function createRevocationHandler(options: RevocationHandlerOptions = {}) {
-  let wired: Wired | undefined;
+  let wired: Promise<Wired> | undefined;
+  // A configuration error fails this invocation; the next one wires again (it may be fixed).
+  const forgetWiring = (error: unknown): never => {
+    wired = undefined;
+    throw error;
+  };
 
   return async (event: unknown, context?: LambdaContextLike): Promise<RevocationResult> => {
-    wired ??= wireHandler('rotor-revocation', options, context);
-    const { engine, scheduler, metrics } = wired;
+    wired ??= wireHandler('rotor-revocation', options, context).catch(forgetWiring);
+    const { engine, scheduler, metrics } = await wired;
     try {
       const request = parseRevocationRequest(event);
       const outcome = await engine.revokePrevious(request.secretArn);
       if (outcome.revoked) metrics.count(METRIC_NAMES.credentialRevoked);
       const result: RevocationResult = { secretArn: request.secretArn, ...outcome };
       if (outcome.reason === 'grace-period' && outcome.notBefore && scheduler) {
-        await scheduler.schedule(request, outcome.notBefore);
+        await (await scheduler()).schedule(request, outcome.notBefore);
         result.rescheduledAt = outcome.notBefore.toISOString();
       }
       return result;

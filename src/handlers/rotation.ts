@@ -50,14 +50,19 @@ export function createRotationHandler(options: RotationHandlerOptions = {}) {
   const attempts = new AttemptCounter();
   // Per invocation, so concurrent rotations through one handler (the local stack) keep their own.
   const currentAttempt = new AsyncLocalStorage<number>();
-  let wired: Wired | undefined;
+  let wired: Promise<Wired> | undefined;
+  // A configuration error fails this invocation; the next one wires again (it may be fixed).
+  const forgetWiring = (error: unknown): never => {
+    wired = undefined;
+    throw error;
+  };
 
   return async (event: unknown, context?: LambdaContextLike): Promise<void> => {
     wired ??= wireHandler('rotor-rotation', options, context, (rotorEvent) => ({
       ...rotorEvent,
       detail: { ...rotorEvent.detail, attempt: currentAttempt.getStore() ?? 1 },
-    }));
-    const { engine, metrics } = wired;
+    })).catch(forgetWiring);
+    const { engine, metrics } = await wired;
     const { step, token } = stepOf(event);
     const attempt = attempts.next(`${token}:${step}`);
     const started = performance.now();

@@ -1,17 +1,20 @@
 /**
  * What every handler builds on its first invocation: configuration, Powertools, SDK clients
- * (traced), the event sinks the configuration asks for, and the engine. One place, so the rotation
- * and revocation functions are wired the same way.
+ * (traced when tracing is on), the event sinks the configuration asks for, and the engine. One
+ * place, so the rotation and revocation functions are wired the same way.
+ *
+ * Cold starts are paid by every rotation, so only what the first step needs loads up front: the
+ * EventBridge and Scheduler clients (and their modules) load on the first event that needs them —
+ * a `createSecret` publishes none.
  */
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { STSClient } from '@aws-sdk/client-sts';
-import { EventBridgeEventSink, fanOut } from '../aws/event-publisher.ts';
-import { RevocationScheduler } from '../aws/revocation-scheduler.ts';
+import type { RevocationScheduler } from '../aws/revocation-scheduler.ts';
 import { SecretsManagerClients, type SecretsManagerClientsOptions } from '../aws/roles.ts';
 import { RotationEngine } from '../engine/engine.ts';
-import type { RotorEvent, RotorEventSink } from '../engine/events.ts';
+import { fanOut, lazySink, type RotorEvent, type RotorEventSink } from '../engine/events.ts';
 import type { RotationLogger } from '../runtime/logger.ts';
 import { externalIdReader, handlerConfigFrom } from './config.ts';
 import {
@@ -52,8 +55,18 @@ export interface HandlerOptions {
 export interface Wired {
   engine: RotationEngine;
   metrics: RotorMetrics;
-  /** Present when the configuration enables grace-period schedules. */
-  scheduler: RevocationScheduler | undefined;
+  /** Present when the configuration enables grace-period schedules; loads the scheduler once. */
+  scheduler: (() => Promise<RevocationScheduler>) | undefined;
+}
+
+/** Memoises an async factory; a failure is not kept, so the next call tries again. */
+function once<T>(build: () => Promise<T>): () => Promise<T> {
+  let built: Promise<T> | undefined;
+  return () =>
+    (built ??= build().catch((error: unknown) => {
+      built = undefined;
+      throw error;
+    }));
 }
 
 /**
@@ -63,41 +76,49 @@ export interface Wired {
  * @throws {InvalidConfigurationError} for a bad environment variable.
  * @example
  * ```ts
- * const { engine, metrics } = wireHandler('rotor-rotation', options, context);
+ * const { engine, metrics } = await wireHandler('rotor-rotation', options, context);
  * ```
  */
-export function wireHandler(
+export async function wireHandler(
   serviceName: string,
   options: HandlerOptions,
   context: LambdaContextLike | undefined,
   decorate: (event: RotorEvent) => RotorEvent = (event) => event,
-): Wired {
+): Promise<Wired> {
   const env = options.env ?? process.env;
   const config = handlerConfigFrom(env);
-  const observability = createObservability(serviceName, env);
+  const observability = await createObservability(serviceName, env);
   const { tracer } = observability;
+  const traced = <T extends Parameters<NonNullable<typeof tracer>['captureAWSv3Client']>[0]>(client: T): T =>
+    tracer ? tracer.captureAWSv3Client(client) : client;
   const metrics = options.metrics ?? observability.metrics;
   const log = options.logger ?? powertoolsLogger(observability.logger);
-  const secretsManager = options.secretsManager ?? tracer.captureAWSv3Client(new SecretsManagerClient({}));
+  const secretsManager = options.secretsManager ?? traced(new SecretsManagerClient({}));
 
-  const scheduler = config.scheduler
-    ? new RevocationScheduler({
-        client: options.scheduler ?? tracer.captureAWSv3Client(new SchedulerClient({})),
-        ...config.scheduler,
-        now: options.now,
+  const schedulerConfig = config.scheduler;
+  const scheduler = schedulerConfig
+    ? once(async () => {
+        const { RevocationScheduler } = await import('../aws/revocation-scheduler.ts');
+        const client =
+          options.scheduler ?? traced(new (await import('@aws-sdk/client-scheduler')).SchedulerClient({}));
+        return new RevocationScheduler({ client, ...schedulerConfig, now: options.now });
       })
     : undefined;
   const sinks: RotorEventSink[] = [];
-  if (config.eventBusName) {
+  const { eventBusName } = config;
+  if (eventBusName) {
     sinks.push(
-      new EventBridgeEventSink({
-        client: options.eventBridge ?? tracer.captureAWSv3Client(new EventBridgeClient({})),
-        eventBusName: config.eventBusName,
+      lazySink(async () => {
+        const { EventBridgeEventSink } = await import('../aws/event-publisher.ts');
+        const client =
+          options.eventBridge ??
+          traced(new (await import('@aws-sdk/client-eventbridge')).EventBridgeClient({}));
+        return new EventBridgeEventSink({ client, eventBusName });
       }),
     );
   }
   // The scheduler listens for Rotation Succeeded: the revocation is due when the grace period ends.
-  if (scheduler) sinks.push(scheduler);
+  if (scheduler) sinks.push(lazySink(scheduler));
   const sink =
     options.events ??
     fanOut(sinks, (error, event) => {
@@ -112,7 +133,7 @@ export function wireHandler(
   const engine = new RotationEngine({
     clients: new SecretsManagerClients({
       secretsManager,
-      sts: options.sts ?? tracer.captureAWSv3Client(new STSClient({})),
+      sts: options.sts ?? traced(new STSClient({})),
       engineAccountId: context?.invokedFunctionArn?.split(':')[4],
       customerRoleName: config.customerRoleName,
       externalId: externalIdReader(config, secretsManager),
@@ -125,7 +146,7 @@ export function wireHandler(
     simulatorMode: config.simulatorMode,
     simulatorUrls: config.simulatorUrls,
     defaultGracePeriodSeconds: config.defaultGracePeriodSeconds,
-    hookWrapper: tracedHooks(tracer),
+    hookWrapper: tracer ? tracedHooks(tracer) : undefined,
   });
   return { engine, metrics, scheduler };
 }

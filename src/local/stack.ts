@@ -15,10 +15,10 @@ import { createRotationHandler } from '../handlers/rotation.ts';
 import { PartnerCatalog } from '../runtime/catalog.ts';
 import { type RotationLogger, silentLogger } from '../runtime/logger.ts';
 import type { RunningSimulator } from '../runtime/partner.ts';
+import { LOCAL_CREDENTIALS } from './credentials.ts';
 import { type BusEvent, EVENTS_COLLECTION, LocalEventBus } from './eventbridge/index.ts';
 import { createGatewayListener } from './gateway.ts';
 import {
-  DEMO_ACCESS_KEY,
   type IdentityConfig,
   IdentityDirectory,
   loadIdentityConfig,
@@ -43,8 +43,7 @@ import { SECRETS_COLLECTION, SecretsManagerService, type StoredSecret } from './
 import { LocalStorage } from './storage/index.ts';
 import { StsService } from './sts/index.ts';
 
-/** The demo customer's access key (fixed, so a fresh stack needs no set-up; see identity/config.ts). */
-export const LOCAL_CREDENTIALS = DEMO_ACCESS_KEY;
+export { LOCAL_CREDENTIALS };
 export const DEFAULT_PORT = 7566;
 export const DEFAULT_REGION = 'us-east-1';
 export const DEFAULT_ACCOUNT_ID = '000000000000';

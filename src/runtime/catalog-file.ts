@@ -35,7 +35,7 @@ export interface CatalogDocument {
   signature: { algorithm: 'ed25519'; value: string };
 }
 
-const catalogSchema: JsonSchema = {
+export const CATALOG_SCHEMA: JsonSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['formatVersion', 'partners', 'signature'],
@@ -97,7 +97,7 @@ export function readCatalog(catalogPath: string, publicKey: string): CatalogEntr
  */
 export function verifyCatalog(document: unknown, source: string, publicKey: string): CatalogEntry[] {
   try {
-    assertValid(catalogSchema, document, `partner catalog ${source}`);
+    assertValid(CATALOG_SCHEMA, document, `partner catalog ${source}`);
   } catch (error) {
     throw new CatalogSignatureError(
       `Cannot read the partner catalog ${source} (${(error as Error).message}); regenerate it with \`npx rotor partner vet <dir>\`.`,

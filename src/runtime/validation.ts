@@ -7,19 +7,39 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { InvalidConfigurationError } from '../engine/errors.ts';
 import type { JsonSchema } from './partner.ts';
+import { precompiledValidators } from './precompiled-validators.ts';
 
 // ajv-formats is CommonJS; under NodeNext its default export sits one level down.
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 
-const ajv = new Ajv({ strict: true, allErrors: true, allowUnionTypes: false });
-addFormats(ajv);
+/** How every schema is compiled, at run time and at build time (`schema-precompile.ts`). */
+export const AJV_OPTIONS = { strict: true, allErrors: true, allowUnionTypes: false } as const;
+
+/**
+ * A strict ajv with the formats Rotor's schemas use.
+ *
+ * @example
+ * ```ts
+ * const ajv = createAjv({ code: { source: true, esm: true } });
+ * ```
+ */
+export function createAjv(extra: ConstructorParameters<typeof Ajv>[0] = {}): Ajv {
+  const ajv = new Ajv({ ...AJV_OPTIONS, ...extra });
+  addFormats(ajv);
+  return ajv;
+}
+
+/** Built on first use: a bundle whose schemas were all compiled at build time never builds it. */
+let runtimeAjv: Ajv | undefined;
 
 const compiled = new WeakMap<JsonSchema, ValidateFunction>();
 
 /** Compiles (once) a schema with strict ajv; throws when the schema itself is not strict-valid. */
 export function compileSchema(schema: JsonSchema): ValidateFunction {
-  let validate = compiled.get(schema);
+  let validate = compiled.get(schema) ?? precompiledValidators.get(JSON.stringify(schema));
   if (!validate) {
+    runtimeAjv ??= createAjv();
+    const ajv = runtimeAjv;
     // The same plugin can be imported twice (a second copy, or a re-vetted version); ajv keeps one
     // schema per $id, so an identical schema reuses its validator and a changed one replaces it.
     const id = typeof schema.$id === 'string' ? schema.$id : undefined;
@@ -29,8 +49,8 @@ export function compileSchema(schema: JsonSchema): ValidateFunction {
       else ajv.removeSchema(id);
     }
     validate ??= ajv.compile(schema);
-    compiled.set(schema, validate);
   }
+  compiled.set(schema, validate);
   return validate;
 }
 

@@ -179,4 +179,19 @@ describe('Command: npm run build (output)', () => {
     expect(entry).not.toContain('"SalesforceApi"');
     expect(entry).not.toContain('jsforce');
   });
+
+  it('loads at a cold start only what the first step needs: no X-Ray SDK, EventBridge or Scheduler client', () => {
+    // Prepare
+    const rotation = built.find((f) => f.logicalId === 'RotationFunction') as BuiltFunction;
+
+    // Act
+    const packages = rotation.packagesAtStart;
+
+    // Assess: the Secrets Manager client is there (so the list is not vacuous), the rest loads lazily.
+    expect(packages).toContain('@aws-sdk/client-secrets-manager');
+    expect(packages).not.toContain('aws-xray-sdk-core');
+    expect(packages).not.toContain('@aws-lambda-powertools/tracer');
+    expect(packages).not.toContain('@aws-sdk/client-eventbridge');
+    expect(packages).not.toContain('@aws-sdk/client-scheduler');
+  });
 });

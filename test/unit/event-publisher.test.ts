@@ -2,9 +2,10 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { EventBridgeEventSink, fanOut, ROTOR_EVENT_SCHEMAS } from '../../src/aws/event-publisher.ts';
+import { EventBridgeEventSink, ROTOR_EVENT_SCHEMAS } from '../../src/aws/event-publisher.ts';
 import type { RotorError } from '../../src/engine/errors.ts';
 import type { RotorEvent } from '../../src/engine/events.ts';
+import { fanOut } from '../../src/engine/events.ts';
 import { assertValid } from '../../src/runtime/validation.ts';
 
 const eventBridge = mockClient(EventBridgeClient);

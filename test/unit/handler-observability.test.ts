@@ -9,6 +9,7 @@ import {
   powertoolsLogger,
   powertoolsMetrics,
   tracedHooks,
+  tracingEnabled,
 } from '../../src/handlers/observability.ts';
 
 afterEach(() => {
@@ -56,21 +57,39 @@ describe('Function: powertoolsMetrics', () => {
 });
 
 describe('Function: createObservability', () => {
-  it('emits no metrics and no warnings outside Lambda', () => {
+  it('emits no metrics and no warnings outside Lambda, and loads no tracer', async () => {
     // Prepare
     const lines = captureOutput();
     const warn = vi.spyOn(console, 'warn');
 
     // Act
-    const { metrics, tracer } = createObservability('rotor-rotation', {});
+    const { metrics, tracer } = await createObservability('rotor-rotation', {});
     metrics.count('RotationSucceeded');
     metrics.flush();
 
     // Assess
     expect(metrics).toBe(noMetrics);
-    expect(tracer.isTracingEnabled()).toBe(false);
+    expect(tracer).toBeUndefined();
     expect(lines).toEqual([]);
     expect(warn).not.toHaveBeenCalled();
+  });
+
+  it('builds a tracer in Lambda, and none when POWERTOOLS_TRACE_ENABLED=false', async () => {
+    // Prepare
+    const lambda = { AWS_LAMBDA_FUNCTION_NAME: 'rotor-rotation', POWERTOOLS_METRICS_DISABLED: 'true' };
+
+    // Act
+    const traced = await createObservability('rotor-rotation', lambda);
+    const untraced = await createObservability('rotor-rotation', {
+      ...lambda,
+      POWERTOOLS_TRACE_ENABLED: 'false',
+    });
+
+    // Assess
+    expect(traced.tracer).toBeDefined();
+    expect(untraced.tracer).toBeUndefined();
+    expect(tracingEnabled({ ...lambda, POWERTOOLS_TRACE_ENABLED: 'FALSE' })).toBe(false);
+    expect(tracingEnabled({ ...lambda, POWERTOOLS_TRACE_ENABLED: 'true' })).toBe(true);
   });
 });
 

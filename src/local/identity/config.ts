@@ -9,6 +9,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import type { JsonSchema } from '../../runtime/partner.ts';
 import { assertValid } from '../../runtime/validation.ts';
+import { LOCAL_CREDENTIALS } from '../credentials.ts';
 import { IdentityConfigError } from './errors.ts';
 import type { PolicyDocument } from './policy.ts';
 
@@ -22,10 +23,7 @@ export const ROTATION_ROLE_NAME = 'RotorRotationRole';
  * The demo user's access key: fixed, so `rotor rotate` and pasted `aws` commands work against a
  * fresh stack with no set-up (like other local emulators' `test`/`test`). Loopback only.
  */
-export const DEMO_ACCESS_KEY = {
-  accessKeyId: 'ROTORLOCALACCESSKEY',
-  secretAccessKey: 'rotor-local-secret-key',
-};
+export const DEMO_ACCESS_KEY = LOCAL_CREDENTIALS;
 
 export interface AccessKeyConfig {
   accessKeyId: string;
