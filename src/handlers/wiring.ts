@@ -12,7 +12,11 @@ import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { RevocationScheduler } from '../aws/revocation-scheduler.ts';
-import { SecretsManagerClients, type SecretsManagerClientsOptions } from '../aws/roles.ts';
+import {
+  ENGINE_CLIENT_CONFIG,
+  SecretsManagerClients,
+  type SecretsManagerClientsOptions,
+} from '../aws/roles.ts';
 import { RotationEngine } from '../engine/engine.ts';
 import { fanOut, lazySink, type RotorEvent, type RotorEventSink } from '../engine/events.ts';
 import type { RotationLogger } from '../runtime/logger.ts';
@@ -93,7 +97,7 @@ export async function wireHandler(
     tracer ? tracer.captureAWSv3Client(client) : client;
   const metrics = options.metrics ?? observability.metrics;
   const log = options.logger ?? powertoolsLogger(observability.logger);
-  const secretsManager = options.secretsManager ?? traced(new SecretsManagerClient({}));
+  const secretsManager = options.secretsManager ?? traced(new SecretsManagerClient(ENGINE_CLIENT_CONFIG));
 
   const schedulerConfig = config.scheduler;
   const scheduler = schedulerConfig
