@@ -31,6 +31,46 @@ import {
   type WizardState,
 } from './wizard-state.ts';
 
+/** The form's free-text fields. */
+type TextField = 'days' | 'cron' | 'window' | 'gracePeriod';
+
+/** A labelled text input of the rotation form, with its constraint and, once shown, its error. */
+function RotationInput(props: {
+  label: string;
+  description?: string;
+  constraintText: string;
+  value: string;
+  errorText: string | undefined;
+  numeric?: boolean;
+  onChange(value: string): void;
+}) {
+  return (
+    <FormField
+      label={props.label}
+      description={props.description}
+      constraintText={props.constraintText}
+      errorText={props.errorText}
+      i18nStrings={{ errorIconAriaLabel: 'Error' }}
+    >
+      <Input
+        {...(props.numeric ? { type: 'number', inputMode: 'numeric' } : {})}
+        value={props.value}
+        onChange={(event) => props.onChange(event.detail.value)}
+        invalid={props.errorText !== undefined}
+      />
+    </FormField>
+  );
+}
+
+/** Preformatted text to copy (a policy document, commands). */
+function CodeBlock({ text }: { text: string }) {
+  return (
+    <Box variant="code">
+      <pre style={{ margin: 0, whiteSpace: 'pre-wrap' }}>{text}</pre>
+    </Box>
+  );
+}
+
 export function RotationStep({
   state,
   config,
@@ -59,6 +99,11 @@ export function RotationStep({
   }, [partner]);
   const errors = rotationErrors(rotation);
   const shown = (name: keyof RotationForm) => (showErrors ? errors[name] : undefined);
+  const inputProps = (name: TextField) => ({
+    value: rotation[name],
+    errorText: shown(name),
+    onChange: (value: string) => onRotation({ [name]: value }),
+  });
   const metadataFields = metadataFieldsOf(partner);
 
   return (
@@ -119,23 +164,13 @@ export function RotationStep({
                   Trust policy (<Box variant="code">trust.json</Box>): Secrets Manager, scoped to your
                   account.
                 </Box>
-                <Box variant="code">
-                  <pre style={{ margin: 0, whiteSpace: 'pre-wrap' }}>
-                    {JSON.stringify(template.trustPolicy, null, 2)}
-                  </pre>
-                </Box>
+                <CodeBlock text={JSON.stringify(template.trustPolicy, null, 2)} />
                 <Box>
                   Permissions (<Box variant="code">permissions.json</Box>): the four rotation calls, only on
                   secrets of this type.
                 </Box>
-                <Box variant="code">
-                  <pre style={{ margin: 0, whiteSpace: 'pre-wrap' }}>
-                    {JSON.stringify(template.permissionsPolicy, null, 2)}
-                  </pre>
-                </Box>
-                <Box variant="code">
-                  <pre style={{ margin: 0, whiteSpace: 'pre-wrap' }}>{template.commands.join('\n')}</pre>
-                </Box>
+                <CodeBlock text={JSON.stringify(template.permissionsPolicy, null, 2)} />
+                <CodeBlock text={template.commands.join('\n')} />
               </SpaceBetween>
             </ExpandableSection>
           ) : null}
@@ -169,65 +204,35 @@ export function RotationStep({
                 />
               </FormField>
               {rotation.scheduleKind === 'days' ? (
-                <FormField
+                <RotationInput
+                  {...inputProps('days')}
                   label="Rotate every (days)"
                   constraintText="1 to 1000 days."
-                  errorText={shown('days')}
-                  i18nStrings={{ errorIconAriaLabel: 'Error' }}
-                >
-                  <Input
-                    type="number"
-                    inputMode="numeric"
-                    value={rotation.days}
-                    onChange={(event) => onRotation({ days: event.detail.value })}
-                    invalid={shown('days') !== undefined}
-                  />
-                </FormField>
+                  numeric
+                />
               ) : (
                 <SpaceBetween size="m" direction="horizontal">
-                  <FormField
+                  <RotationInput
+                    {...inputProps('cron')}
                     label="Schedule expression"
                     constraintText="e.g. cron(0 4 ? * SUN *): minutes 0, year *."
-                    errorText={shown('cron')}
-                    i18nStrings={{ errorIconAriaLabel: 'Error' }}
-                  >
-                    <Input
-                      value={rotation.cron}
-                      onChange={(event) => onRotation({ cron: event.detail.value })}
-                      invalid={shown('cron') !== undefined}
-                    />
-                  </FormField>
-                  <FormField
+                  />
+                  <RotationInput
+                    {...inputProps('window')}
                     label="Window duration"
                     constraintText="Hours, e.g. 3h."
-                    errorText={shown('window')}
-                    i18nStrings={{ errorIconAriaLabel: 'Error' }}
-                  >
-                    <Input
-                      value={rotation.window}
-                      onChange={(event) => onRotation({ window: event.detail.value })}
-                      invalid={shown('window') !== undefined}
-                    />
-                  </FormField>
+                  />
                 </SpaceBetween>
               )}
             </>
           ) : null}
-          <FormField
+          <RotationInput
+            {...inputProps('gracePeriod')}
             label="Grace period (seconds)"
             description="How long the previous credential keeps working after a rotation, so every consumer picks up the new one first."
             constraintText="0 to 2592000 (30 days). Default 3600 (1 hour)."
-            errorText={shown('gracePeriod')}
-            i18nStrings={{ errorIconAriaLabel: 'Error' }}
-          >
-            <Input
-              type="number"
-              inputMode="numeric"
-              value={rotation.gracePeriod}
-              onChange={(event) => onRotation({ gracePeriod: event.detail.value })}
-              invalid={shown('gracePeriod') !== undefined}
-            />
-          </FormField>
+            numeric
+          />
           <Toggle
             checked={rotation.automatic && rotation.rotateImmediately}
             disabled={!rotation.automatic}
