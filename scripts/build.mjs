@@ -99,8 +99,7 @@ export function vettedCatalogPlugin() {
 /**
  * Compiles the schemas a rotation validates with — the event's, the catalog's, the plugin
  * manifest's and each vetted partner's secret and metadata schemas — into ajv standalone code that
- * replaces `src/runtime/precompiled-validators.ts`, so a cold start compiles none. A schema left
- * out still works: it is compiled at run time.
+ * replaces `src/runtime/precompiled-validators.ts`, and leaves ajv's compiler out of the bundle.
  */
 export function precompiledSchemasPlugin() {
   return {
@@ -116,6 +115,14 @@ export function precompiledSchemasPlugin() {
         ];
         return { loader: 'js', resolveDir: root, contents: precompiledValidatorsSource(schemas) };
       });
+      // Every schema is compiled above, so the bundle carries no compiler: one it meets anyway is
+      // a build defect, refused (fail closed) rather than compiled on a cold start.
+      pluginBuild.onLoad({ filter: /[\\/]src[\\/]runtime[\\/]schema-compiler\.ts$/ }, () => ({
+        loader: 'js',
+        contents: `export function compileAtRunTime(schema) {
+  throw new Error('Schema ' + (schema.$id ?? JSON.stringify(schema).slice(0, 80)) + ' was not compiled when this bundle was built; add it to precompiledSchemasPlugin in scripts/build.mjs.');
+}`,
+      }));
     },
   };
 }

@@ -5,7 +5,7 @@
  */
 import standaloneCodeModule from 'ajv/dist/standalone/index.js';
 import type { JsonSchema } from './partner.ts';
-import { createAjv } from './validation.ts';
+import { createAjv } from './schema-compiler.ts';
 
 // ajv's standalone entry is CommonJS; under NodeNext its default export sits one level down.
 const standaloneCode = standaloneCodeModule as unknown as typeof standaloneCodeModule.default;

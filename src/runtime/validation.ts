@@ -1,56 +1,28 @@
 /**
- * Schema checks, fail closed (I6). Each schema is compiled once with strict ajv; a failure becomes
+ * Schema checks, fail closed (I6). Each schema is compiled once with strict ajv (ahead of time in a
+ * bundle); a failure becomes
  * an {@link InvalidConfigurationError} that names the field and the fix, and never echoes the
  * offending value (it may be a secret).
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { InvalidConfigurationError } from '../engine/errors.ts';
 import type { JsonSchema } from './partner.ts';
 import { precompiledValidators } from './precompiled-validators.ts';
-
-// ajv-formats is CommonJS; under NodeNext its default export sits one level down.
-const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
-
-/** How every schema is compiled, at run time and at build time (`schema-precompile.ts`). */
-export const AJV_OPTIONS = { strict: true, allErrors: true, allowUnionTypes: false } as const;
-
-/**
- * A strict ajv with the formats Rotor's schemas use.
- *
- * @example
- * ```ts
- * const ajv = createAjv({ code: { source: true, esm: true } });
- * ```
- */
-export function createAjv(extra: ConstructorParameters<typeof Ajv>[0] = {}): Ajv {
-  const ajv = new Ajv({ ...AJV_OPTIONS, ...extra });
-  addFormats(ajv);
-  return ajv;
-}
-
-/** Built on first use: a bundle whose schemas were all compiled at build time never builds it. */
-let runtimeAjv: Ajv | undefined;
+import { compileAtRunTime } from './schema-compiler.ts';
 
 const compiled = new WeakMap<JsonSchema, ValidateFunction>();
 
-/** Compiles (once) a schema with strict ajv; throws when the schema itself is not strict-valid. */
+/**
+ * The validator of a schema: compiled at build time (a bundle), else compiled once with strict ajv.
+ *
+ * @throws when the schema itself is not strict-valid.
+ */
 export function compileSchema(schema: JsonSchema): ValidateFunction {
-  let validate = compiled.get(schema) ?? precompiledValidators.get(JSON.stringify(schema));
+  let validate = compiled.get(schema);
   if (!validate) {
-    runtimeAjv ??= createAjv();
-    const ajv = runtimeAjv;
-    // The same plugin can be imported twice (a second copy, or a re-vetted version); ajv keeps one
-    // schema per $id, so an identical schema reuses its validator and a changed one replaces it.
-    const id = typeof schema.$id === 'string' ? schema.$id : undefined;
-    const existing = id ? ajv.getSchema(id) : undefined;
-    if (id && existing) {
-      if (JSON.stringify(existing.schema) === JSON.stringify(schema)) validate = existing;
-      else ajv.removeSchema(id);
-    }
-    validate ??= ajv.compile(schema);
+    validate = precompiledValidators.get(JSON.stringify(schema)) ?? compileAtRunTime(schema);
+    compiled.set(schema, validate);
   }
-  compiled.set(schema, validate);
   return validate;
 }
 
