@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { EventBridgeEventSink, ROTOR_EVENT_SCHEMAS } from '../../src/aws/event-publisher.ts';
 import type { RotorError } from '../../src/engine/errors.ts';
 import type { RotorEvent } from '../../src/engine/events.ts';
-import { fanOut } from '../../src/engine/events.ts';
+import { fanOut, lazySink } from '../../src/engine/events.ts';
 import { assertValid } from '../../src/runtime/validation.ts';
 
 const eventBridge = mockClient(EventBridgeClient);
@@ -118,5 +118,31 @@ describe('Function: fanOut', () => {
     // Assess
     expect(delivered).toEqual(['Rotation Succeeded']);
     expect(reported).toEqual(['Rotation Succeeded:internal']);
+  });
+});
+
+describe('Function: lazySink', () => {
+  it('builds its sink on the first event only, once, and again after a failed build', async () => {
+    // Prepare
+    const delivered: string[] = [];
+    let builds = 0;
+    const sink = lazySink(async () => {
+      builds += 1;
+      if (builds === 1) throw new Error('module not loadable');
+      return { publish: async (event) => void delivered.push(event.detailType) };
+    });
+    const before = builds;
+
+    // Act
+    const first = sink.publish(succeeded).catch((error: Error) => error.message);
+    const firstOutcome = await first;
+    await sink.publish(succeeded);
+    await sink.publish(succeeded);
+
+    // Assess
+    expect(before).toBe(0);
+    expect(firstOutcome).toBe('module not loadable');
+    expect(builds).toBe(2);
+    expect(delivered).toEqual(['Rotation Succeeded', 'Rotation Succeeded']);
   });
 });
