@@ -246,6 +246,11 @@ function printColdStart(c: ColdStartFigures): void {
       'import done': `${c.bundled.importMsMedian.toFixed(0)} ms`,
       'spawn→exit': `${c.bundled.wallMsMedian.toFixed(0)} ms`,
     },
+    'bundled, Tracing Active': {
+      'first step done': `${c.bundledWithTracing.firstStepMsMedian.toFixed(0)} ms (p90 ${c.bundledWithTracing.firstStepMsP90.toFixed(0)}; not the default)`,
+      'import done': `${c.bundledWithTracing.importMsMedian.toFixed(0)} ms`,
+      'spawn→exit': `${c.bundledWithTracing.wallMsMedian.toFixed(0)} ms`,
+    },
     'unbundled (tsx)': {
       'first step done': `${c.unbundled.firstStepMsMedian.toFixed(0)} ms (p90 ${c.unbundled.firstStepMsP90.toFixed(0)})`,
       'import done': `${c.unbundled.importMsMedian.toFixed(0)} ms`,

@@ -67,6 +67,8 @@ export interface ColdStartFigures {
   processes: number;
   bundled: VariantFigures;
   unbundled: VariantFigures;
+  /** The bundle with the stack's `Tracing` parameter `Active` (not the default): what tracing costs. */
+  bundledWithTracing: VariantFigures;
   speedup: number;
   sizes: HandlerSize[];
 }
@@ -94,12 +96,22 @@ async function pendingRotation(servers: BenchServers, sm: SecretsManagerClient, 
   return { Step: 'createSecret', SecretId: arn, ClientRequestToken: VersionId ?? '' };
 }
 
+/** With the stack's `Tracing` parameter `Active`: Lambda sets a trace header, the X-Ray SDK loads. */
+const TRACING_ENVIRONMENT = {
+  POWERTOOLS_TRACE_ENABLED: 'true',
+  _X_AMZN_TRACE_ID: 'Root=1-67891233-abcdef012345678912345678;Parent=53995c3f42cd8ad8;Sampled=1',
+  // Segments go to a daemon on loopback (none listens; UDP sends are fire-and-forget).
+  AWS_XRAY_DAEMON_ADDRESS: '127.0.0.1:2000',
+  AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',
+};
+
 async function coldProcess(
   servers: BenchServers,
   handlerUrl: string,
   execArgv: string[],
   cwd: string,
   event: unknown,
+  extraEnvironment: Record<string, string> = {},
 ): Promise<{ imported: number; stepDone: number; wall: number }> {
   const started = performance.now();
   const { stdout } = await run(
@@ -121,6 +133,7 @@ async function coldProcess(
         // handler wires what it wires in Lambda (EMF metrics, event bus and scheduler sinks, no
         // tracing); createSecret itself publishes no event.
         ...DEPLOYED_ENVIRONMENT,
+        ...extraEnvironment,
       },
     },
   );
@@ -172,6 +185,7 @@ export async function benchColdStart(
     });
     const bundled = [];
     const unbundled = [];
+    const traced = [];
     // Interleaved, so drift in the machine's load hits both kinds alike. One untimed run of each
     // first: it warms the OS file cache and tsx's transform cache, as a redeployed Lambda's would be.
     for (let i = 0; i <= processes; i++) {
@@ -189,9 +203,18 @@ export async function benchColdStart(
         root,
         await pendingRotation(servers, sm, partner, i),
       );
+      const t = await coldProcess(
+        servers,
+        bundledUrl,
+        [],
+        workDir,
+        await pendingRotation(servers, sm, partner, i),
+        TRACING_ENVIRONMENT,
+      );
       if (i === 0) continue;
       bundled.push(b);
       unbundled.push(u);
+      traced.push(t);
     }
     sm.destroy();
     const b = summarize(bundled);
@@ -201,6 +224,7 @@ export async function benchColdStart(
       processes,
       bundled: b,
       unbundled: u,
+      bundledWithTracing: summarize(traced),
       speedup: u.firstStepMsMedian / b.firstStepMsMedian,
       sizes,
     };
