@@ -5,21 +5,26 @@
  * first and `AWSCURRENT` moves last, in exactly one `UpdateSecretVersionStage` (I1, I2).
  */
 import type { DescribeSecretCommandOutput } from '@aws-sdk/client-secrets-manager';
-import { effectiveGracePeriod, resolvePartnerConfig } from '../aws/resolver.ts';
 import type { SecretsManagerClients } from '../aws/roles.ts';
 import { AWSCURRENT, AWSPENDING, AWSPREVIOUS, SecretStore, versionWithStage } from '../aws/secret-store.ts';
 import { VersionCache } from '../aws/version-cache.ts';
 import { type AnyPartnerManifest, PartnerCatalog } from '../runtime/catalog.ts';
-import { assertEgressAllowed } from '../runtime/egress.ts';
-import { httpClientFor } from '../runtime/egress-http.ts';
 import { type LogAttributes, type RotationLogger, silentLogger } from '../runtime/logger.ts';
 import type { HookContext, PartnerRotatorV1, SecretValue } from '../runtime/partner.ts';
-import { assertValid, parseSecretString } from '../runtime/validation.ts';
+import { parseSecretString } from '../runtime/validation.ts';
 import { ConflictError, InternalError, InvalidConfigurationError, RotorError } from './errors.ts';
 import { parseRotationEvent, type RotationStep, tokenHash } from './event.ts';
 import { noEvents, type RotorEventSink } from './events.ts';
 import { findsOrphans, type OrphanCredential } from './orphans.ts';
+import {
+  bindPartner,
+  checkSecretValue,
+  type HookWrapper,
+  type PartnerBindingOptions,
+} from './partner-binding.ts';
 import { Redactor } from './redactor.ts';
+
+export type { HookWrapper };
 
 /**
  * Default grace period: one hour. Long enough for the common consumer caches (Secrets Manager
@@ -46,26 +51,6 @@ export interface RotationEngineOptions {
    * once and return (or throw) what it does.
    */
   hookWrapper?: HookWrapper;
-}
-
-/** See {@link RotationEngineOptions.hookWrapper}. */
-export type HookWrapper = <T>(
-  hook: keyof PartnerRotatorV1,
-  partnerType: string,
-  call: () => Promise<T>,
-) => Promise<T>;
-
-/** The rotator with every hook routed through `wrap` (identity when no wrapper is given). */
-function wrapRotator(rotator: PartnerRotatorV1, partnerType: string, wrap?: HookWrapper): PartnerRotatorV1 {
-  if (!wrap) return rotator;
-  const hooks = ['create', 'discard', 'set', 'test', 'promote', 'revoke', 'preflight'] as const;
-  const wrapped: Record<string, unknown> = { ...rotator };
-  for (const hook of hooks) {
-    const original = rotator[hook] as ((...args: unknown[]) => Promise<unknown>) | undefined;
-    if (!original) continue;
-    wrapped[hook] = (...args: unknown[]) => wrap(hook, partnerType, () => original.apply(rotator, args));
-  }
-  return wrapped as unknown as PartnerRotatorV1;
 }
 
 /** What {@link RotationEngine.revokePrevious} did. */
@@ -108,27 +93,29 @@ function scopedLogger(base: RotationLogger, scope: LogAttributes): RotationLogge
  */
 export class RotationEngine {
   readonly #clients: SecretsManagerClients;
-  readonly #catalog: PartnerCatalog;
   readonly #logger: RotationLogger;
   readonly #events: RotorEventSink;
   readonly #now: () => Date;
   readonly #simulatorMode: boolean;
-  readonly #simulatorUrls: Readonly<Record<string, string>>;
-  readonly #defaultGracePeriodSeconds: number;
   readonly #versionCache: VersionCache;
-  readonly #hookWrapper: HookWrapper | undefined;
+  /** What binding a partner for a hook needs (see partner-binding.ts). */
+  readonly #binding: PartnerBindingOptions;
 
   constructor(options: RotationEngineOptions) {
     this.#clients = options.clients;
-    this.#catalog = options.catalog ?? new PartnerCatalog();
     this.#logger = options.logger ?? silentLogger;
     this.#events = options.events ?? noEvents;
     this.#now = options.now ?? (() => new Date());
     this.#simulatorMode = options.simulatorMode ?? false;
-    this.#simulatorUrls = options.simulatorUrls ?? {};
-    this.#defaultGracePeriodSeconds = options.defaultGracePeriodSeconds ?? DEFAULT_GRACE_PERIOD_SECONDS;
     this.#versionCache = options.versionCache ?? new VersionCache();
-    this.#hookWrapper = options.hookWrapper;
+    this.#binding = {
+      catalog: options.catalog ?? new PartnerCatalog(),
+      simulatorMode: this.#simulatorMode,
+      simulatorUrls: options.simulatorUrls ?? {},
+      defaultGracePeriodSeconds: options.defaultGracePeriodSeconds ?? DEFAULT_GRACE_PERIOD_SECONDS,
+      now: this.#now,
+      hookWrapper: options.hookWrapper,
+    };
   }
 
   /**
@@ -243,30 +230,22 @@ export class RotationEngine {
     redactor: Redactor,
     log: RotationLogger,
   ): Promise<Prepared> {
-    const config = resolvePartnerConfig(describe);
-    const gracePeriodSeconds = effectiveGracePeriod(config, this.#defaultGracePeriodSeconds);
-    const manifest = await this.#catalog.resolve(config.type);
-    assertValid(manifest.metadataSchema, config.metadata, `${manifest.type} rotation metadata`);
-    const rotator = wrapRotator(await manifest.loadRotator(), manifest.type, this.#hookWrapper);
-    const context: HookContext = {
-      secretId: arn,
-      token,
-      metadata: config.metadata,
-      lastRotatedAt: describe.LastRotatedDate,
-      gracePeriodSeconds,
-      simulatorMode: this.#simulatorMode,
-      simulatorUrl: this.#simulatorMode ? this.#simulatorUrls[manifest.type] : undefined,
-      log: scopedLogger(log, { partnerType: manifest.type, step }),
-      now: this.#now,
-      http: httpClientFor(manifest, this.#simulatorMode),
-      readSecret: async (otherId) => {
-        const otherStore = new SecretStore(await this.#clients.forSecret(otherId));
-        const version = await otherStore.getVersion(otherId, { stage: AWSCURRENT });
-        const value = parseSecretString(version.secretString, `secret ${otherId}`);
-        redactor.addValues(value);
-        return value;
+    const { manifest, rotator, context } = await bindPartner(
+      describe,
+      {
+        secretId: arn,
+        token,
+        logFor: (partnerType) => scopedLogger(log, { partnerType, step }),
+        readSecret: async (otherId) => {
+          const otherStore = new SecretStore(await this.#clients.forSecret(otherId));
+          const version = await otherStore.getVersion(otherId, { stage: AWSCURRENT });
+          const value = parseSecretString(version.secretString, `secret ${otherId}`);
+          redactor.addValues(value);
+          return value;
+        },
       },
-    };
+      this.#binding,
+    );
     const currentVersionId = versionWithStage(describe, AWSCURRENT);
     return { arn, store, describe, currentVersionId, manifest, rotator, context };
   }
@@ -290,18 +269,7 @@ export class RotationEngine {
     what: string,
     redactor: Redactor,
   ): SecretValue {
-    const value = parseSecretString(secretString, `${manifest.type} ${what}`);
-    redactor.addValues(value, manifest.sensitiveFields);
-    assertValid(manifest.secretSchema, value, `${manifest.type} ${what}`);
-    for (const target of manifest.egress.targets(value)) {
-      assertEgressAllowed(target.url, {
-        field: target.field,
-        allowedHosts: manifest.egress.allowedHosts,
-        simulatorMode: this.#simulatorMode,
-        partner: manifest.type,
-      });
-    }
-    return value;
+    return checkSecretValue(manifest, secretString, what, { simulatorMode: this.#simulatorMode, redactor });
   }
 
   async #runStep(

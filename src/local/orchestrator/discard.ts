@@ -1,18 +1,18 @@
 /**
  * Discards, at the partner, a credential minted for a rotation that will never finish: a test
- * rotation (RotateImmediately=false) or an abandoned one (I4: no orphan). The engine exposes no
- * discard entry point (it discards only when its own store write fails), so this resolves the
- * partner the same way — resolver, catalog, schema and egress checks — and calls the plugin's
- * `discard` hook. Local stack only: it reads the values in process, as Secrets Manager would.
+ * rotation (RotateImmediately=false) or an abandoned one (I4: no orphan). It binds the partner as
+ * the engine does (`src/engine/partner-binding.ts`: resolver, catalog, schema and egress checks)
+ * and calls the plugin's `discard` hook; unlike `RotationEngine.discardPending` it plays Secrets
+ * Manager, reading values in process with no caller identity, and leaves the label to its caller
+ * (`cleanup.ts`). Local stack only.
  */
 import type { DescribeSecretCommandOutput } from '@aws-sdk/client-secrets-manager';
-import { resolvePartnerConfig } from '../../aws/resolver.ts';
+import { DEFAULT_GRACE_PERIOD_SECONDS } from '../../engine/engine.ts';
+import { bindPartner, checkSecretValue } from '../../engine/partner-binding.ts';
+import { Redactor } from '../../engine/redactor.ts';
 import { PartnerCatalog } from '../../runtime/catalog.ts';
-import { assertEgressAllowed } from '../../runtime/egress.ts';
-import { httpClientFor } from '../../runtime/egress-http.ts';
 import { type RotationLogger, silentLogger } from '../../runtime/logger.ts';
-import type { HookContext, SecretValue } from '../../runtime/partner.ts';
-import { assertValid, parseSecretString } from '../../runtime/validation.ts';
+import { parseSecretString } from '../../runtime/validation.ts';
 import { describe, type SecretsManagerPort } from './port.ts';
 
 export interface PendingDiscarder {
@@ -72,48 +72,45 @@ export function catalogDiscarder(options: CatalogDiscarderOptions): PendingDisca
       if (pendingText === undefined) return 'no-value';
       const described = await describe(options.port, secretArn, region);
       const currentText = await readValue(options.port, { SecretId: secretArn }, region);
-      const config = resolvePartnerConfig({
-        ...described,
-        LastRotatedDate: undefined,
-        CreatedDate: undefined,
-        DeletedDate: undefined,
-      } as DescribeSecretCommandOutput);
-      const manifest = await catalog.resolve(config.type);
-      assertValid(manifest.metadataSchema, config.metadata, `${manifest.type} rotation metadata`);
-      const check = (text: string | undefined, what: string): SecretValue => {
-        const value = parseSecretString(text, `${manifest.type} ${what}`);
-        assertValid(manifest.secretSchema, value, `${manifest.type} ${what}`);
-        for (const target of manifest.egress.targets(value)) {
-          assertEgressAllowed(target.url, {
-            field: target.field,
-            allowedHosts: manifest.egress.allowedHosts,
-            simulatorMode,
-            partner: manifest.type,
-          });
-        }
-        return value;
-      };
-      const pending = check(pendingText, 'pending value');
-      const current = check(currentText, 'AWSCURRENT value');
-      const rotator = await manifest.loadRotator();
-      const context: HookContext = {
-        secretId: secretArn,
-        token: versionId,
-        metadata: config.metadata,
-        lastRotatedAt:
-          described.LastRotatedDate === undefined ? undefined : new Date(described.LastRotatedDate * 1000),
-        gracePeriodSeconds: config.gracePeriodSeconds ?? options.gracePeriodSeconds ?? 3600,
-        simulatorMode,
-        simulatorUrl: simulatorUrls?.[manifest.type],
-        http: httpClientFor(manifest, simulatorMode),
-        log,
-        now,
-        readSecret: async (otherId) => {
-          const text = await readValue(options.port, { SecretId: otherId }, region);
-          return parseSecretString(text, `secret ${otherId}`);
+      const redactor = new Redactor();
+      const { manifest, rotator, context } = await bindPartner(
+        {
+          ...described,
+          LastRotatedDate:
+            described.LastRotatedDate === undefined ? undefined : new Date(described.LastRotatedDate * 1000),
+          CreatedDate: undefined,
+          DeletedDate: undefined,
+        } as DescribeSecretCommandOutput,
+        {
+          secretId: secretArn,
+          token: versionId,
+          logFor: () => log,
+          readSecret: async (otherId) => {
+            const text = await readValue(options.port, { SecretId: otherId }, region);
+            const value = parseSecretString(text, `secret ${otherId}`);
+            redactor.addValues(value);
+            return value;
+          },
         },
-      };
-      await rotator.discard({ current, pending }, context);
+        {
+          catalog,
+          simulatorMode,
+          simulatorUrls: simulatorUrls ?? {},
+          defaultGracePeriodSeconds: options.gracePeriodSeconds ?? DEFAULT_GRACE_PERIOD_SECONDS,
+          now,
+        },
+      );
+      const pending = checkSecretValue(manifest, pendingText, 'pending value', { simulatorMode, redactor });
+      const current = checkSecretValue(manifest, currentText, 'AWSCURRENT value', {
+        simulatorMode,
+        redactor,
+      });
+      try {
+        await rotator.discard({ current, pending }, context);
+      } catch (error) {
+        // The cleanup error that chains this one reaches the audit log: no value may ride along.
+        throw redactor.scrubError(error);
+      }
       log.info('Discarded the credential minted for an unfinished rotation', {
         secretId: secretArn,
         partnerType: manifest.type,
