@@ -111,13 +111,30 @@ export function checkSecretValue(
   const value = parseSecretString(secretString, `${manifest.type} ${what}`);
   options.redactor?.addValues(value, manifest.sensitiveFields);
   assertValid(manifest.secretSchema, value, `${manifest.type} ${what}`);
+  assertEgressTargets(manifest, value, options.simulatorMode);
+  return value;
+}
+
+/**
+ * Checks every partner URL a value holds against the manifest's allowed hosts (I8).
+ *
+ * @throws {EgressDeniedError} naming the field.
+ * @example
+ * ```ts
+ * assertEgressTargets(manifest, value, false);
+ * ```
+ */
+export function assertEgressTargets(
+  manifest: AnyPartnerManifest,
+  value: SecretValue,
+  simulatorMode: boolean,
+): void {
   for (const target of manifest.egress.targets(value)) {
     assertEgressAllowed(target.url, {
       field: target.field,
       allowedHosts: manifest.egress.allowedHosts,
-      simulatorMode: options.simulatorMode,
+      simulatorMode,
       partner: manifest.type,
     });
   }
-  return value;
 }

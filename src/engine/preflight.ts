@@ -12,13 +12,13 @@ import { classifyAwsError } from '../aws/errors.ts';
 import { resolvePartnerConfig } from '../aws/resolver.ts';
 import { AWSCURRENT, SecretStore } from '../aws/secret-store.ts';
 import type { PartnerCatalog } from '../runtime/catalog.ts';
-import { assertEgressAllowed } from '../runtime/egress.ts';
 import { httpClientFor } from '../runtime/egress-http.ts';
 import { type RotationLogger, silentLogger } from '../runtime/logger.ts';
 import type { HookContext, PreflightCheck, SecretValue } from '../runtime/partner.ts';
 import { assertValid, parseSecretString } from '../runtime/validation.ts';
 import { DEFAULT_GRACE_PERIOD_SECONDS } from './engine.ts';
 import { RotorError } from './errors.ts';
+import { assertEgressTargets } from './partner-binding.ts';
 import { Redactor } from './redactor.ts';
 
 /** What to check: the secret as the wizard would create it. */
@@ -174,14 +174,7 @@ export async function runPreflight(
 
   if (checks.some((check) => !check.ok)) return done();
   try {
-    for (const target of manifest.egress.targets(value)) {
-      assertEgressAllowed(target.url, {
-        field: target.field,
-        allowedHosts: manifest.egress.allowedHosts,
-        simulatorMode: options.simulatorMode,
-        partner: manifest.type,
-      });
-    }
+    assertEgressTargets(manifest, value, options.simulatorMode);
     checks.push({
       name: 'egress',
       ok: true,
