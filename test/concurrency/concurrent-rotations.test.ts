@@ -14,8 +14,9 @@ import { AWSCURRENT, AWSPREVIOUS } from '../../src/aws/secret-store.ts';
 import { RotorError } from '../../src/engine/errors.ts';
 import { ROTATION_STEPS } from '../../src/engine/event.ts';
 import { LOCAL_CREDENTIALS, type LocalStack, startLocalStack } from '../../src/local/stack.ts';
+import { silentLogger } from '../../src/runtime/logger.ts';
+import { type Bench, NO_GRACE, startBench } from '../support/bench.ts';
 import { vettedPartners } from '../support/catalog-partners.ts';
-import { NO_GRACE, type PartnerBench, startPartnerBench } from '../support/faults/partner-bench.ts';
 
 /** Every catalog partner: a new partner is raced without touching this file. */
 const MANIFESTS = await vettedPartners();
@@ -79,9 +80,9 @@ describe('Function: RotateSecret (local endpoint, concurrent requests)', () => {
 
 for (const manifest of MANIFESTS) {
   describe(`Class: RotationEngine (${manifest.type}, concurrent rotations of different secrets)`, () => {
-    let bench: PartnerBench;
+    let bench: Bench;
     beforeAll(async () => {
-      bench = await startPartnerBench(manifest);
+      bench = await startBench(manifest, { faults: true, logger: silentLogger });
     });
     afterAll(async () => {
       await bench.close();
@@ -90,7 +91,7 @@ for (const manifest of MANIFESTS) {
     it(`rotates ${PARALLEL_SECRETS} secrets at once, each ending on its own tested credential`, async () => {
       // Prepare
       const secrets = await Promise.all(
-        Array.from({ length: PARALLEL_SECRETS }, () => bench.createSecret(NO_GRACE)),
+        Array.from({ length: PARALLEL_SECRETS }, () => bench.createSecret({ metadata: NO_GRACE })),
       );
       const tokens = await Promise.all(secrets.map((secret) => bench.startRotation(secret)));
 
@@ -108,7 +109,7 @@ for (const manifest of MANIFESTS) {
       for (const [i, secret] of secrets.entries()) {
         const stages = await bench.stages(secret.arn);
         expect(stages[tokens[i] ?? '']).toEqual([AWSCURRENT]);
-        const current = (await bench.valueAt(secret.arn, AWSCURRENT))!;
+        const current = await bench.valueAt(secret.arn, AWSCURRENT);
         expect(await bench.valueAt(secret.arn, AWSPREVIOUS)).toEqual(secret.value);
         expect(await bench.authenticates(current)).toBe(true);
         expect(await bench.authenticates(secret.value)).toBe(true);
@@ -120,7 +121,7 @@ for (const manifest of MANIFESTS) {
 
     it('survives duplicate deliveries of createSecret racing for one token (I3, I4)', async () => {
       // Prepare
-      const secret = await bench.createSecret(NO_GRACE);
+      const secret = await bench.createSecret({ metadata: NO_GRACE });
       const token = await bench.startRotation(secret);
 
       // Act: three containers get the same step at once, then Secrets Manager retries the rotation.
@@ -140,7 +141,7 @@ for (const manifest of MANIFESTS) {
       for (const r of raced) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(RotorError);
       expect(liveAfterRace).toBeLessThanOrEqual(manifest.maxLiveCredentials);
       expect((await bench.stages(secret.arn))[token]).toEqual([AWSCURRENT]);
-      const current = (await bench.valueAt(secret.arn, AWSCURRENT))!;
+      const current = await bench.valueAt(secret.arn, AWSCURRENT);
       expect(await bench.authenticates(current)).toBe(true);
       expect(await bench.liveCredentials(current)).toBe(1);
     });

@@ -9,9 +9,10 @@ import { CONSUMER_TTL_KEY, GRACE_PERIOD_KEY } from '../../src/aws/resolver.ts';
 import { AWSCURRENT } from '../../src/aws/secret-store.ts';
 import { InvalidConfigurationError } from '../../src/engine/errors.ts';
 import { ROTATION_STEPS } from '../../src/engine/event.ts';
+import { silentLogger } from '../../src/runtime/logger.ts';
 import type { SecretValue } from '../../src/runtime/partner.ts';
+import { type Bench, type BenchSecret, startBench } from '../support/bench.ts';
 import { vettedPartners } from '../support/catalog-partners.ts';
-import { type BenchSecret, type PartnerBench, startPartnerBench } from '../support/faults/partner-bench.ts';
 
 /** The Secrets Manager Agent's default cache TTL. */
 const AGENT_TTL_SECONDS = 300;
@@ -24,7 +25,7 @@ class CachedConsumer {
   fetches = 0;
 
   constructor(
-    private readonly bench: PartnerBench,
+    private readonly bench: Bench,
     private readonly arn: string,
     private readonly ttlSeconds: number,
   ) {}
@@ -32,7 +33,7 @@ class CachedConsumer {
   async tick(): Promise<void> {
     const now = this.bench.now().getTime();
     if (!this.#cached || now - this.#cached.fetchedAt >= this.ttlSeconds * 1000) {
-      this.#cached = { value: (await this.bench.valueAt(this.arn, AWSCURRENT))!, fetchedAt: now };
+      this.#cached = { value: await this.bench.valueAt(this.arn, AWSCURRENT), fetchedAt: now };
       this.fetches += 1;
     }
     if (!(await this.bench.authenticates(this.#cached.value))) this.failures += 1;
@@ -43,7 +44,7 @@ class CachedConsumer {
  * Runs `rotations` rotations 20 minutes apart; the consumer ticks every 10 s and Rotor tries to
  * revoke the previous credential every minute (it does once the grace period is over).
  */
-async function live(bench: PartnerBench, secret: BenchSecret, consumer: CachedConsumer, rotations: number) {
+async function live(bench: Bench, secret: BenchSecret, consumer: CachedConsumer, rotations: number) {
   const engine = bench.newEngine();
   let revoked = 0;
   for (let rotation = 0; rotation < rotations; rotation += 1) {
@@ -61,9 +62,9 @@ async function live(bench: PartnerBench, secret: BenchSecret, consumer: CachedCo
 
 for (const manifest of await vettedPartners()) {
   describe(`Class: CachedConsumer against ${manifest.type}`, () => {
-    let bench: PartnerBench;
+    let bench: Bench;
     beforeAll(async () => {
-      bench = await startPartnerBench(manifest);
+      bench = await startBench(manifest, { faults: true, logger: silentLogger });
     });
     afterAll(async () => {
       await bench.close();
@@ -72,8 +73,10 @@ for (const manifest of await vettedPartners()) {
     it('keeps authenticating through repeated rotations when the grace period covers its TTL', async () => {
       // Prepare
       const secret = await bench.createSecret({
-        [GRACE_PERIOD_KEY]: String(AGENT_TTL_SECONDS),
-        [CONSUMER_TTL_KEY]: String(AGENT_TTL_SECONDS),
+        metadata: {
+          [GRACE_PERIOD_KEY]: String(AGENT_TTL_SECONDS),
+          [CONSUMER_TTL_KEY]: String(AGENT_TTL_SECONDS),
+        },
       });
       const consumer = new CachedConsumer(bench, secret.arn, AGENT_TTL_SECONDS);
       await consumer.tick();
@@ -89,7 +92,7 @@ for (const manifest of await vettedPartners()) {
 
     it('fails when an undeclared consumer caches longer than the grace period (why the check exists)', async () => {
       // Prepare: no consumer TTL declared, so nothing stops a 60 s grace period.
-      const secret = await bench.createSecret({ [GRACE_PERIOD_KEY]: '60' });
+      const secret = await bench.createSecret({ metadata: { [GRACE_PERIOD_KEY]: '60' } });
       const consumer = new CachedConsumer(bench, secret.arn, AGENT_TTL_SECONDS);
       await consumer.tick();
 
@@ -103,8 +106,7 @@ for (const manifest of await vettedPartners()) {
     it('refuses a grace period shorter than the declared consumer TTL, naming both, changing nothing', async () => {
       // Prepare
       const secret = await bench.createSecret({
-        [GRACE_PERIOD_KEY]: '60',
-        [CONSUMER_TTL_KEY]: String(AGENT_TTL_SECONDS),
+        metadata: { [GRACE_PERIOD_KEY]: '60', [CONSUMER_TTL_KEY]: String(AGENT_TTL_SECONDS) },
       });
       const token = await bench.startRotation(secret);
       const before = await bench.storeSnapshot(secret.arn);
@@ -130,7 +132,7 @@ for (const manifest of await vettedPartners()) {
 
     it('refuses a declared consumer TTL longer than the default grace period', async () => {
       // Prepare
-      const secret = await bench.createSecret({ [CONSUMER_TTL_KEY]: '7200' });
+      const secret = await bench.createSecret({ metadata: { [CONSUMER_TTL_KEY]: '7200' } });
       const token = await bench.startRotation(secret);
 
       // Act

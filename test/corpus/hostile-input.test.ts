@@ -14,10 +14,10 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AWSPENDING } from '../../src/aws/secret-store.ts';
 import { InvalidConfigurationError, RotorError } from '../../src/engine/errors.ts';
-import type { RotationLogger } from '../../src/runtime/logger.ts';
+import { type RotationLogger, silentLogger } from '../../src/runtime/logger.ts';
 import type { SecretValue } from '../../src/runtime/partner.ts';
+import { type Bench, startBench } from '../support/bench.ts';
 import { vettedPartners } from '../support/catalog-partners.ts';
-import { type PartnerBench, startPartnerBench } from '../support/faults/partner-bench.ts';
 import { type CorpusCase, corpusFor, LEAK_MARKER } from './cases.ts';
 
 /** Sensitive: passed on every event, so it must never appear in any output. */
@@ -53,11 +53,11 @@ const secretsUsed = new Set<string>([ROTATION_TOKEN]);
 
 for (const manifest of await vettedPartners()) {
   describe(`Function: RotationEngine.run on hostile input (${manifest.type})`, () => {
-    let bench: PartnerBench;
+    let bench: Bench;
     let cases: CorpusCase[];
     beforeAll(async () => {
-      bench = await startPartnerBench(manifest);
-      cases = corpusFor(manifest, (await bench.probe.freshSecret()).value);
+      bench = await startBench(manifest, { faults: true, logger: silentLogger });
+      cases = corpusFor(manifest, (await bench.sim.probe.freshSecret()).value);
     });
     afterAll(async () => {
       await bench.close();

@@ -8,14 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RotationEngine } from '../../src/engine/engine.ts';
 import { ROTATION_STEPS, type RotationStep } from '../../src/engine/event.ts';
 import { RotationRepair } from '../../src/engine/repair.ts';
+import { silentLogger } from '../../src/runtime/logger.ts';
+import { type BenchSecret, type FaultBench, NO_GRACE, startBench } from '../support/bench.ts';
 import { vettedPartners } from '../support/catalog-partners.ts';
 import { FAULT_KINDS, type FaultKind } from '../support/faults/fault-plan.ts';
-import {
-  type BenchSecret,
-  NO_GRACE,
-  type PartnerBench,
-  startPartnerBench,
-} from '../support/faults/partner-bench.ts';
 import { InvariantChecker } from './invariants.ts';
 
 /** How the failed rotation is driven on after the fault. */
@@ -30,7 +26,7 @@ function stepEvent(secret: BenchSecret, token: string, step: RotationStep) {
 
 /** Runs steps in order, one invocation each, checking after each; stops at the first failure. */
 async function runSteps(
-  bench: PartnerBench,
+  bench: FaultBench,
   engine: RotationEngine,
   checker: InvariantChecker,
   secret: BenchSecret,
@@ -53,8 +49,8 @@ async function runSteps(
 }
 
 /** Counts the outbound calls of a clean rotation: the matrix's k runs over them. */
-async function cleanRotationCalls(bench: PartnerBench): Promise<number> {
-  const secret = await bench.createSecret(NO_GRACE);
+async function cleanRotationCalls(bench: FaultBench): Promise<number> {
+  const secret = await bench.createSecret({ metadata: NO_GRACE });
   const token = await bench.startRotation(secret);
   const engine = bench.newEngine();
   bench.plan.reset();
@@ -66,12 +62,12 @@ async function cleanRotationCalls(bench: PartnerBench): Promise<number> {
 }
 
 async function runCase(
-  bench: PartnerBench,
+  bench: FaultBench,
   k: number,
   kind: FaultKind,
   redrive: Redrive,
 ): Promise<{ violations: string[]; stepFailed: boolean }> {
-  const secret = await bench.createSecret(NO_GRACE);
+  const secret = await bench.createSecret({ metadata: NO_GRACE });
   const checker = new InvariantChecker(bench, secret, `${bench.manifest.type} k=${k} ${kind} ${redrive}`);
   await checker.check('start');
   const token = await bench.startRotation(secret);
@@ -120,9 +116,9 @@ async function runCase(
 
 for (const manifest of await vettedPartners()) {
   describe(`Fault matrix: ${manifest.type}`, () => {
-    let bench: PartnerBench;
+    let bench: FaultBench;
     beforeAll(async () => {
-      bench = await startPartnerBench(manifest);
+      bench = await startBench(manifest, { faults: true, logger: silentLogger });
     });
     afterAll(async () => {
       await bench.close();

@@ -5,7 +5,7 @@
  */
 import { AWSCURRENT, AWSPENDING, AWSPREVIOUS } from '../../src/aws/secret-store.ts';
 import type { RotationEngine } from '../../src/engine/engine.ts';
-import type { BenchSecret, PartnerBench } from '../support/faults/partner-bench.ts';
+import type { Bench, BenchSecret } from '../support/bench.ts';
 
 function holderOf(stages: Record<string, string[]>, label: string): string | undefined {
   return Object.keys(stages).find((id) => stages[id]?.includes(label));
@@ -16,7 +16,7 @@ export class InvariantChecker {
   #currentVersion: string | undefined;
 
   constructor(
-    private readonly bench: PartnerBench,
+    private readonly bench: Bench,
     private readonly secret: BenchSecret,
     private readonly caseName: string,
   ) {}
@@ -30,14 +30,14 @@ export class InvariantChecker {
     const { bench, secret } = this;
     const stages = await bench.stages(secret.arn);
     const currentVersion = holderOf(stages, AWSCURRENT);
-    const current = await bench.valueAt(secret.arn, AWSCURRENT);
+    const current = await bench.findValue(secret.arn, AWSCURRENT);
     if (!current || !(await bench.authenticates(current))) {
       this.#violate(point, 'I1: the AWSCURRENT value does not authenticate at the source');
       return;
     }
     if (this.#currentVersion !== undefined && currentVersion !== this.#currentVersion) {
       // I2 is I1 at the moment of the move; I5: the rotated-out credential keeps working.
-      const previous = await bench.valueAt(secret.arn, AWSPREVIOUS);
+      const previous = await bench.findValue(secret.arn, AWSPREVIOUS);
       if (!previous || !(await bench.authenticates(previous))) {
         this.#violate(
           point,
@@ -70,7 +70,7 @@ export class InvariantChecker {
     } catch (error) {
       this.#violate(point, `revocation failed: ${(error as Error).message}`);
     }
-    const current = await bench.valueAt(secret.arn, AWSCURRENT);
+    const current = await bench.findValue(secret.arn, AWSCURRENT);
     if (!current || !(await bench.authenticates(current))) {
       this.#violate(`${point}, after revocation`, 'I1/I5: the AWSCURRENT value does not authenticate');
       return;

@@ -8,14 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AWSCURRENT, AWSPENDING } from '../../src/aws/secret-store.ts';
 import { ConflictError } from '../../src/engine/errors.ts';
 import { RotationRepair } from '../../src/engine/repair.ts';
+import { silentLogger } from '../../src/runtime/logger.ts';
 import type { SecretValue } from '../../src/runtime/partner.ts';
+import { type BenchSecret, type FaultBench, NO_GRACE, startBench } from '../support/bench.ts';
 import { vettedPartners } from '../support/catalog-partners.ts';
-import {
-  type BenchSecret,
-  NO_GRACE,
-  type PartnerBench,
-  startPartnerBench,
-} from '../support/faults/partner-bench.ts';
 
 /** A credential of the right shape that the source does not know: each secret field changed. */
 /**
@@ -43,9 +39,9 @@ function unknownCredential(
 
 for (const manifest of await vettedPartners()) {
   describe(`Class: RotationRepair (${manifest.type})`, () => {
-    let bench: PartnerBench;
+    let bench: FaultBench;
     beforeAll(async () => {
-      bench = await startPartnerBench(manifest);
+      bench = await startBench(manifest, { faults: true, logger: silentLogger });
     });
     afterAll(async () => {
       await bench.close();
@@ -61,7 +57,7 @@ for (const manifest of await vettedPartners()) {
       });
 
     async function stuckAfterCreate(): Promise<{ secret: BenchSecret; token: string }> {
-      const secret = await bench.createSecret(NO_GRACE);
+      const secret = await bench.createSecret({ metadata: NO_GRACE });
       const token = await bench.startRotation(secret);
       await bench.newEngine().run({ Step: 'createSecret', SecretId: secret.arn, ClientRequestToken: token });
       return { secret, token };
@@ -80,7 +76,7 @@ for (const manifest of await vettedPartners()) {
       expect(findings.map((f) => [f.kind, f.versionId])).toEqual([['stuck-rotation', token]]);
       expect(results.map((r) => r.outcome)).toEqual(['finished']);
       expect((await bench.stages(secret.arn))[token]).toEqual([AWSCURRENT]);
-      expect(await bench.authenticates((await bench.valueAt(secret.arn, AWSCURRENT))!)).toBe(true);
+      expect(await bench.authenticates(await bench.valueAt(secret.arn, AWSCURRENT))).toBe(true);
     });
 
     it('reports a pending rotation only once it is older than the threshold', async () => {
@@ -101,7 +97,7 @@ for (const manifest of await vettedPartners()) {
 
     it('finishes with, or discards, a pending credential the source does not hold, never breaking AWSCURRENT', async () => {
       // Prepare
-      const secret = await bench.createSecret(NO_GRACE);
+      const secret = await bench.createSecret({ metadata: NO_GRACE });
       const token = await bench.startRotation(secret);
       await bench.sm.send(
         new PutSecretValueCommand({
@@ -111,7 +107,7 @@ for (const manifest of await vettedPartners()) {
             unknownCredential(
               secret.value,
               manifest.sensitiveFields,
-              (await bench.simulator.probe.freshSecret()).value,
+              (await bench.sim.probe.freshSecret()).value,
             ),
           ),
           VersionStages: [AWSPENDING],
@@ -131,20 +127,20 @@ for (const manifest of await vettedPartners()) {
         expect(outcomes).toEqual([['finished', undefined]]);
         expect((await bench.stages(secret.arn))[token]).toEqual(['AWSCURRENT']);
         const current = await bench.valueAt(secret.arn, AWSCURRENT);
-        expect(await bench.authenticates(current!)).toBe(true);
-        expect(await bench.liveCredentials(current!)).toBeLessThanOrEqual(manifest.maxLiveCredentials);
+        expect(await bench.authenticates(current)).toBe(true);
+        expect(await bench.liveCredentials(current)).toBeLessThanOrEqual(manifest.maxLiveCredentials);
         return;
       }
       expect(outcomes).toEqual([['discarded', 'credential-rejected']]);
       expect((await bench.stages(secret.arn))[token]).toBeUndefined();
       expect(await bench.valueAt(secret.arn, AWSCURRENT)).toEqual(currentBefore);
-      expect(await bench.authenticates(currentBefore!)).toBe(true);
-      expect(await bench.liveCredentials(currentBefore!)).toBe(1);
+      expect(await bench.authenticates(currentBefore)).toBe(true);
+      expect(await bench.liveCredentials(currentBefore)).toBe(1);
     });
 
     it('clears AWSPENDING from a pending version without a value, and the next rotation succeeds', async () => {
       // Prepare: the rotation died before createSecret stored anything.
-      const secret = await bench.createSecret(NO_GRACE);
+      const secret = await bench.createSecret({ metadata: NO_GRACE });
       const token = await bench.startRotation(secret);
       const repair = repairWith();
 
@@ -182,7 +178,7 @@ for (const manifest of await vettedPartners()) {
 
     it('refuses to discard the version under AWSCURRENT', async () => {
       // Prepare
-      const secret = await bench.createSecret(NO_GRACE);
+      const secret = await bench.createSecret({ metadata: NO_GRACE });
       const currentVersion = Object.keys(await bench.stages(secret.arn))[0] ?? '';
       const before = await bench.storeSnapshot(secret.arn);
 

@@ -1,23 +1,19 @@
 /** The engine routes every partner hook call through `hookWrapper` (the handlers' trace subsegments). */
 import { DescribeSecretCommand } from '@aws-sdk/client-secrets-manager';
-import { STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SecretsManagerClients } from '../../src/aws/roles.ts';
-import { type HookWrapper, RotationEngine } from '../../src/engine/engine.ts';
+import type { HookWrapper } from '../../src/engine/engine.ts';
 import { ROTATION_STEPS } from '../../src/engine/event.ts';
+import { stepEvent } from '../support/bench.ts';
 import {
-  ACCOUNT_ID,
-  type Bench,
   createSalesforceSecret,
-  startBench,
-  startRotation,
-  stepEvent,
-} from '../support/harness.ts';
+  type SalesforceBench,
+  startSalesforceBench,
+} from '../support/salesforce-bench.ts';
 
-let bench: Bench;
+let bench: SalesforceBench;
 
 beforeAll(async () => {
-  bench = await startBench();
+  bench = await startSalesforceBench();
 });
 afterAll(async () => {
   await bench.close();
@@ -31,20 +27,12 @@ describe('Class: RotationEngine', () => {
       calls.push(`${partnerType}.${hook}`);
       return call();
     };
-    const engine = new RotationEngine({
-      clients: new SecretsManagerClients({
-        secretsManager: bench.sm,
-        sts: new STSClient({}),
-        engineAccountId: ACCOUNT_ID,
-      }),
-      simulatorMode: true,
-      hookWrapper,
-    });
-    const arn = await createSalesforceSecret(bench);
-    const token = await startRotation(bench, arn);
+    const engine = bench.newEngine({ hookWrapper });
+    const secret = await createSalesforceSecret(bench);
+    const token = await bench.startRotation(secret);
 
     // Act
-    for (const step of ROTATION_STEPS) await engine.run(stepEvent(arn, token, step));
+    for (const step of ROTATION_STEPS) await engine.run(stepEvent(secret.arn, token, step));
 
     // Assess
     expect(calls).toEqual([
@@ -53,7 +41,7 @@ describe('Class: RotationEngine', () => {
       'SalesforceClientSecret.test',
       'SalesforceClientSecret.promote',
     ]);
-    const current = await bench.sm.send(new DescribeSecretCommand({ SecretId: arn }));
+    const current = await bench.sm.send(new DescribeSecretCommand({ SecretId: secret.arn }));
     expect(current.VersionIdsToStages?.[token]).toContain('AWSCURRENT');
   });
 });

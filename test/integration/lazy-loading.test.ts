@@ -13,21 +13,19 @@ import { CATALOG_FILE, readCatalog } from '../../src/runtime/catalog-file.ts';
 import { trustedPublicKey } from '../../src/runtime/catalog-signature.ts';
 import { REPO_ROOT } from '../../src/runtime/plugin-files.ts';
 import {
-  type Bench,
   createSalesforceSecret,
-  startBench,
-  startRotation,
-  valueAt,
-} from '../support/harness.ts';
+  type SalesforceBench,
+  startSalesforceBench,
+} from '../support/salesforce-bench.ts';
 
 const run = promisify(execFile);
-let bench: Bench;
+let bench: SalesforceBench;
 let logDir: string;
 /** A second plugin the child may load (unvetted plugins allowed), so "no other partner" is not vacuous. */
 let secondPlugin: string;
 
 beforeAll(async () => {
-  bench = await startBench();
+  bench = await startSalesforceBench();
   logDir = mkdtempSync(join(tmpdir(), 'rotor-loads-'));
   const kitDir = mkdtempSync(join(REPO_ROOT, 'tmp-lazy-'));
   secondPlugin = scaffoldPartner({
@@ -45,9 +43,9 @@ afterAll(async () => {
 describe('Function: RotationEngine (lazy plugin loading)', () => {
   it('loads the rotated partner’s rotator, not its simulator, tests or any other partner’s files', async () => {
     // Prepare
-    const arn = await createSalesforceSecret(bench);
-    const before = await valueAt(bench, arn, 'AWSCURRENT');
-    const token = await startRotation(bench, arn);
+    const secret = await createSalesforceSecret(bench);
+    const before = await bench.valueAt(secret.arn, 'AWSCURRENT');
+    const token = await bench.startRotation(secret);
     const logFile = join(logDir, 'loads.txt');
     const others = readCatalog(join(REPO_ROOT, CATALOG_FILE), trustedPublicKey()).filter(
       (entry) => entry.type !== 'SalesforceClientSecret',
@@ -59,7 +57,7 @@ describe('Function: RotationEngine (lazy plugin loading)', () => {
         ...process.env,
         ROTOR_LOAD_LOG: logFile,
         ROTOR_ENDPOINT: bench.endpoint,
-        ROTOR_SECRET_ARN: arn,
+        ROTOR_SECRET_ARN: secret.arn,
         ROTOR_TOKEN: token,
         ROTOR_ALLOW_UNVETTED: '1',
         ROTOR_PLUGIN_DIRS: secondPlugin,
@@ -71,7 +69,7 @@ describe('Function: RotationEngine (lazy plugin loading)', () => {
       .map((url) => url.slice(`file://${REPO_ROOT}`.length).replace(/^\//, ''));
 
     // Assess
-    expect((await valueAt(bench, arn, 'AWSCURRENT')).consumerKey).not.toBe(before.consumerKey);
+    expect((await bench.valueAt(secret.arn, 'AWSCURRENT')).consumerKey).not.toBe(before.consumerKey);
     expect(loaded).toContain('partners/salesforce/rotator.ts');
     expect(loaded).toContain('partners/salesforce/api.ts');
     expect(loaded.filter((file) => file.startsWith('partners/salesforce/simulator/'))).toEqual([]);

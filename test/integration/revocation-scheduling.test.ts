@@ -8,18 +8,12 @@ import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-schedule
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import manifest from '../../partners/salesforce/manifest.ts';
 import { ROTATION_STEPS } from '../../src/engine/event.ts';
 import { createRevocationHandler } from '../../src/handlers/revocation.ts';
 import { createRotationHandler } from '../../src/handlers/rotation.ts';
 import { silentLogger } from '../../src/runtime/logger.ts';
-import {
-  ACCOUNT_ID,
-  type Bench,
-  createSalesforceSecret,
-  startBench,
-  startRotation,
-  stepEvent,
-} from '../support/harness.ts';
+import { ACCOUNT_ID, type Bench, startBench, stepEvent } from '../support/bench.ts';
 
 const scheduler = mockClient(SchedulerClient);
 const context = { invokedFunctionArn: `arn:aws:lambda:us-east-1:${ACCOUNT_ID}:function:rotor-rotation` };
@@ -32,7 +26,7 @@ const env = {
 let bench: Bench;
 
 beforeAll(async () => {
-  bench = await startBench();
+  bench = await startBench(manifest);
 });
 afterAll(async () => {
   await bench.close();
@@ -45,20 +39,16 @@ beforeEach(() => {
 });
 
 async function rotatedSecret(): Promise<{ arn: string; token: string }> {
-  const fresh = await bench.sim.probe.freshSecret();
-  const arn = await createSalesforceSecret(bench, {
-    value: fresh.value as Record<string, string>,
-    metadata: fresh.metadata,
-  });
-  const token = await startRotation(bench, arn);
+  const secret = await bench.createSecret();
+  const token = await bench.startRotation(secret);
   const rotate = createRotationHandler({
     secretsManager: bench.sm,
     scheduler: new SchedulerClient({ region: 'us-east-1' }),
     logger: silentLogger,
     env,
   });
-  for (const step of ROTATION_STEPS) await rotate(stepEvent(arn, token, step), context);
-  return { arn, token };
+  for (const step of ROTATION_STEPS) await rotate(stepEvent(secret.arn, token, step), context);
+  return { arn: secret.arn, token };
 }
 
 describe('Function: handler (rotation, with revocation scheduling)', () => {

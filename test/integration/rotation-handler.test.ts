@@ -5,21 +5,18 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ROTATION_STEPS } from '../../src/engine/event.ts';
 import { LOCAL_CREDENTIALS } from '../../src/local/stack.ts';
+import { ACCOUNT_ID, ROTATION_TOKEN } from '../support/bench.ts';
 import {
-  ACCOUNT_ID,
-  type Bench,
   createSalesforceSecret,
-  ROTATION_TOKEN,
-  startBench,
-  startRotation,
-  valueAt,
-} from '../support/harness.ts';
+  type SalesforceBench,
+  startSalesforceBench,
+} from '../support/salesforce-bench.ts';
 
-let bench: Bench;
+let bench: SalesforceBench;
 const saved = { ...process.env };
 
 beforeAll(async () => {
-  bench = await startBench();
+  bench = await startSalesforceBench();
   Object.assign(process.env, {
     AWS_ENDPOINT_URL: bench.endpoint,
     AWS_REGION: 'us-east-1',
@@ -45,22 +42,22 @@ describe('Function: handler', () => {
     const out = vi.spyOn(process.stdout, 'write').mockImplementation(capture);
     const err = vi.spyOn(process.stderr, 'write').mockImplementation(capture);
     const { handler } = await import('../../src/handlers/rotation.ts');
-    const arn = await createSalesforceSecret(bench);
-    const token = await startRotation(bench, arn);
-    const before = await valueAt(bench, arn, 'AWSCURRENT');
+    const secret = await createSalesforceSecret(bench);
+    const token = await bench.startRotation(secret);
+    const before = await bench.valueAt(secret.arn, 'AWSCURRENT');
     const context = { invokedFunctionArn: `arn:aws:lambda:us-east-1:${ACCOUNT_ID}:function:rotor-rotation` };
 
     // Act
     try {
       for (const step of ROTATION_STEPS) {
         await handler(
-          { Step: step, SecretId: arn, ClientRequestToken: token, RotationToken: ROTATION_TOKEN },
+          { Step: step, SecretId: secret.arn, ClientRequestToken: token, RotationToken: ROTATION_TOKEN },
           context,
         );
       }
       // A failing step logs too: re-running with a bad event must not echo the token either.
       await handler(
-        { Step: 'bogus', SecretId: arn, ClientRequestToken: token, RotationToken: ROTATION_TOKEN },
+        { Step: 'bogus', SecretId: secret.arn, ClientRequestToken: token, RotationToken: ROTATION_TOKEN },
         context,
       ).catch(() => {});
     } finally {
@@ -69,7 +66,7 @@ describe('Function: handler', () => {
     }
 
     // Assess
-    const after = await valueAt(bench, arn, 'AWSCURRENT');
+    const after = await bench.valueAt(secret.arn, 'AWSCURRENT');
     expect(after.consumerKey).not.toBe(before.consumerKey);
     const log = lines.join('');
     expect(lines.length).toBeGreaterThanOrEqual(8);

@@ -13,18 +13,11 @@ import { createRevocationHandler } from '../../src/handlers/revocation.ts';
 import { createRotationHandler } from '../../src/handlers/rotation.ts';
 import { silentLogger } from '../../src/runtime/logger.ts';
 import { assertValid } from '../../src/runtime/validation.ts';
-import {
-  ACCOUNT_ID,
-  type Bench,
-  createSalesforceSecret,
-  ROTATION_TOKEN,
-  startBench,
-  startRotation,
-  stepEvent,
-} from '../support/harness.ts';
+import { ACCOUNT_ID, ROTATION_TOKEN, stepEvent } from '../support/bench.ts';
+import { type SalesforceBench, startSalesforceBench } from '../support/salesforce-bench.ts';
 
 const context = { invokedFunctionArn: `arn:aws:lambda:us-east-1:${ACCOUNT_ID}:function:rotor-rotation` };
-let bench: Bench;
+let bench: SalesforceBench;
 const events: RotorEvent[] = [];
 const counted: string[] = [];
 const metrics: RotorMetrics = {
@@ -41,19 +34,11 @@ const options = () => ({
 });
 
 beforeAll(async () => {
-  bench = await startBench();
+  bench = await startSalesforceBench();
 });
 afterAll(async () => {
   await bench.close();
 });
-
-async function freshSecret(): Promise<string> {
-  const fresh = await bench.sim.probe.freshSecret();
-  return createSalesforceSecret(bench, {
-    value: fresh.value as Record<string, string>,
-    metadata: fresh.metadata,
-  });
-}
 
 describe('Function: handler (Rotor events)', () => {
   it('emits schema-valid Rotation Succeeded, Rotation Failed and Credential Revoked events', async () => {
@@ -63,8 +48,8 @@ describe('Function: handler (Rotor events)', () => {
       ...options(),
       env: { ROTOR_SIMULATOR_MODE: 'true', ROTOR_GRACE_PERIOD_SECONDS: '0' },
     });
-    const arn = await freshSecret();
-    const token = await startRotation(bench, arn);
+    const secret = await bench.createSecret();
+    const token = await bench.startRotation(secret);
     // The first token request meets a Salesforce outage; the retried step succeeds.
     bench.sim.injectFault({
       match: { method: 'POST', pathIncludes: '/oauth2/token' },
@@ -74,10 +59,10 @@ describe('Function: handler (Rotor events)', () => {
 
     // Act
     for (const step of ROTATION_STEPS) {
-      const event = stepEvent(arn, token, step);
+      const event = stepEvent(secret.arn, token, step);
       await rotate(event, context).catch(() => rotate(event, context));
     }
-    await revoke({ secretArn: arn, rotatedVersionId: token }, context);
+    await revoke({ secretArn: secret.arn, rotatedVersionId: token }, context);
 
     // Assess
     expect(events.map((e) => e.detailType)).toEqual([
@@ -91,8 +76,16 @@ describe('Function: handler (Rotor events)', () => {
       ).not.toThrow();
     }
     const failed = events[0]?.detail;
-    expect(failed).toMatchObject({ secretArn: arn, partnerType: 'SalesforceClientSecret', attempt: 1 });
-    expect(events[1]?.detail).toMatchObject({ secretArn: arn, versionId: token, gracePeriodSeconds: 3600 });
+    expect(failed).toMatchObject({
+      secretArn: secret.arn,
+      partnerType: 'SalesforceClientSecret',
+      attempt: 1,
+    });
+    expect(events[1]?.detail).toMatchObject({
+      secretArn: secret.arn,
+      versionId: token,
+      gracePeriodSeconds: 3600,
+    });
     expect(JSON.stringify(events)).not.toContain(ROTATION_TOKEN);
     expect(counted).toEqual(
       expect.arrayContaining([
@@ -108,10 +101,10 @@ describe('Function: handler (Rotor events)', () => {
     // Prepare
     events.length = 0;
     const rotate = createRotationHandler({ ...options(), env: { ROTOR_SIMULATOR_MODE: 'true' } });
-    const arn = await freshSecret();
-    const token = await startRotation(bench, arn);
+    const secret = await bench.createSecret();
+    const token = await bench.startRotation(secret);
     // Skipping createSecret: testSecret finds no pending value, twice.
-    const event = stepEvent(arn, token, 'testSecret');
+    const event = stepEvent(secret.arn, token, 'testSecret');
 
     // Act
     await rotate(event, context).catch(() => {});

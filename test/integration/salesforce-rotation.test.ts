@@ -15,21 +15,18 @@ import {
   RotorError,
 } from '../../src/engine/errors.ts';
 import { ROTATION_STEPS } from '../../src/engine/event.ts';
+import { stepEvent } from '../support/bench.ts';
 import {
-  type Bench,
   createSalesforceSecret,
-  rotate,
-  snapshot,
-  startBench,
-  startRotation,
-  stepEvent,
-  valueAt,
-} from '../support/harness.ts';
+  orgSnapshot,
+  type SalesforceBench,
+  startSalesforceBench,
+} from '../support/salesforce-bench.ts';
 
-let bench: Bench;
+let bench: SalesforceBench;
 
 beforeAll(async () => {
-  bench = await startBench();
+  bench = await startSalesforceBench();
 });
 afterAll(async () => {
   await bench.close();
@@ -41,65 +38,51 @@ afterEach(() => {
 });
 
 let apps = 0;
-const appIds = new Map<string, string>();
-function appIdOf(arn: string): string {
-  return appIds.get(arn) ?? '';
-}
-
-/** A secret for a new External Client App of the simulated org, so every test starts clean. */
-async function freshSecret(metadata?: Record<string, string>): Promise<string> {
-  apps += 1;
-  const app = bench.sim.addApp(`RotorTestApp${apps}`);
-  const arn = await createSalesforceSecret(bench, {
-    value: { ...app, baseUri: bench.sim.seed.baseUri },
-    metadata,
-  });
-  appIds.set(arn, app.appId);
-  return arn;
-}
 
 describe('Partner: SalesforceClientSecret (engine over HTTP)', () => {
   it('rotates end to end: the new pair under AWSCURRENT authenticates, the old one under AWSPREVIOUS too', async () => {
     // Prepare
-    const arn = await freshSecret();
-    const before = await valueAt(bench, arn, 'AWSCURRENT');
+    const secret = await bench.createSecret();
+    const before = await bench.valueAt(secret.arn, 'AWSCURRENT');
 
     // Act
-    const token = await rotate(bench, arn);
+    const token = await bench.rotate(secret);
 
     // Assess
-    const current = await valueAt(bench, arn, 'AWSCURRENT');
-    const previous = await valueAt(bench, arn, 'AWSPREVIOUS');
+    const current = await bench.valueAt(secret.arn, 'AWSCURRENT');
+    const previous = await bench.valueAt(secret.arn, 'AWSPREVIOUS');
     expect(current.consumerKey).not.toBe(before.consumerKey);
     expect(current.consumerSecret).not.toBe(before.consumerSecret);
     expect(previous).toEqual(before);
     expect(bench.sim.authenticates(current.consumerKey!, current.consumerSecret!)).toBe(true);
     expect(bench.sim.authenticates(previous.consumerKey!, previous.consumerSecret!)).toBe(true);
-    const snap = await snapshot(bench, arn);
+    const snap = await orgSnapshot(bench, secret.arn);
     expect(snap.stages?.[token]).toEqual(['AWSCURRENT']);
-    expect(bench.sim.liveCredentials(appIdOf(arn)).length).toBeLessThanOrEqual(manifest.maxLiveCredentials);
+    expect(bench.sim.liveCredentials(secret.value.appId).length).toBeLessThanOrEqual(
+      manifest.maxLiveCredentials,
+    );
   });
 
   it('changes nothing when each step is re-run, and mints one staged set per token (I3)', async () => {
     // Prepare
-    const arn = await freshSecret();
-    const token = await startRotation(bench, arn);
+    const secret = await bench.createSecret();
+    const token = await bench.startRotation(secret);
     bench.sim.clearRequests();
 
     // Act
-    const afterEachStep: Awaited<ReturnType<typeof snapshot>>[] = [];
+    const afterEachStep: Awaited<ReturnType<typeof orgSnapshot>>[] = [];
     for (const step of ROTATION_STEPS) {
-      await bench.engine.run(stepEvent(arn, token, step));
-      const once = await snapshot(bench, arn);
-      await bench.engine.run(stepEvent(arn, token, step));
-      afterEachStep.push(once, await snapshot(bench, arn));
+      await bench.engine.run(stepEvent(secret.arn, token, step));
+      const once = await orgSnapshot(bench, secret.arn);
+      await bench.engine.run(stepEvent(secret.arn, token, step));
+      afterEachStep.push(once, await orgSnapshot(bench, secret.arn));
     }
-    const finished = await snapshot(bench, arn);
-    for (const step of ROTATION_STEPS) await bench.engine.run(stepEvent(arn, token, step));
+    const finished = await orgSnapshot(bench, secret.arn);
+    await bench.runSteps(secret.arn, token);
 
     // Assess
     for (let i = 0; i < afterEachStep.length; i += 2) expect(afterEachStep[i + 1]).toEqual(afterEachStep[i]);
-    expect(await snapshot(bench, arn)).toEqual(finished);
+    expect(await orgSnapshot(bench, secret.arn)).toEqual(finished);
     const posts = bench.sim.requests().filter((r) => r.method === 'POST' && r.path.endsWith('/staged'));
     expect(posts).toHaveLength(1);
     expect(finished.stages?.[token]).toEqual(['AWSCURRENT']);
@@ -107,128 +90,104 @@ describe('Partner: SalesforceClientSecret (engine over HTTP)', () => {
 
   it('reuses the staged set minted before a crash instead of minting a second (I3, I4)', async () => {
     // Prepare: the create hook ran (a staged set exists) but the process died before PutSecretValue.
-    const arn = await freshSecret();
-    const token = await startRotation(bench, arn);
+    const secret = await bench.createSecret();
+    const token = await bench.startRotation(secret);
     const rotator = await manifest.loadRotator();
-    const current = await valueAt(bench, arn, 'AWSCURRENT');
-    const { pending: minted } = await rotator.create(
-      { current: current as never },
-      {
-        secretId: arn,
-        token,
-        metadata: { apiVersion: bench.sim.seed.apiVersion },
-        lastRotatedAt: undefined,
-        gracePeriodSeconds: DEFAULT_GRACE_PERIOD_SECONDS,
-        simulatorMode: true,
-        simulatorUrl: undefined,
-        log: { debug() {}, info() {}, warn() {}, error() {} },
-        now: () => new Date(),
-        readSecret: async () => ({}),
-      },
-    );
+    const current = await bench.valueAt(secret.arn, 'AWSCURRENT');
+    const { pending: minted } = await rotator.create({ current }, bench.hookContext(secret, token));
     bench.sim.clearRequests();
 
     // Act
-    await bench.engine.run(stepEvent(arn, token, 'createSecret'));
+    await bench.engine.run(stepEvent(secret.arn, token, 'createSecret'));
 
     // Assess
-    const pending = await valueAt(bench, arn, 'AWSPENDING');
+    const pending = await bench.valueAt(secret.arn, 'AWSPENDING');
     expect(pending.consumerKey).toBe(minted.consumerKey);
     expect(
       bench.sim.requests().filter((r) => r.method === 'POST' && r.path.endsWith('/staged')),
     ).toHaveLength(0);
-    for (const step of ROTATION_STEPS.slice(1)) await bench.engine.run(stepEvent(arn, token, step));
-    expect((await valueAt(bench, arn, 'AWSCURRENT')).consumerKey).toBe(minted.consumerKey);
+    await bench.runSteps(secret.arn, token, ROTATION_STEPS.slice(1));
+    expect((await bench.valueAt(secret.arn, 'AWSCURRENT')).consumerKey).toBe(minted.consumerKey);
   });
 
   it('discards the minted set when the store write fails, leaving no orphan (I4)', async () => {
     // Prepare
-    const arn = await freshSecret();
-    const token = await startRotation(bench, arn);
-    const liveBefore = bench.sim.liveCredentials(appIdOf(arn)).length;
-    let failed = false;
-    const middleware = bench.sm.middlewareStack;
-    middleware.add(
-      (next, context) => async (args) => {
-        if (!failed && context.commandName === PutSecretValueCommand.name) {
-          failed = true;
-          throw Object.assign(new Error('Service unavailable'), {
-            name: 'InternalServiceError',
-            $fault: 'server',
-          });
-        }
-        return next(args);
-      },
-      { step: 'initialize', name: 'failOnePut' },
-    );
+    const secret = await bench.createSecret();
+    const token = await bench.startRotation(secret);
+    const liveBefore = bench.sim.liveCredentials(secret.value.appId).length;
+    const restore = bench.failOnce(PutSecretValueCommand.name);
 
     // Act
-    const error = await bench.engine.run(stepEvent(arn, token, 'createSecret')).catch((e: unknown) => e);
-    middleware.remove('failOnePut');
+    const error = await bench.engine
+      .run(stepEvent(secret.arn, token, 'createSecret'))
+      .catch((e: unknown) => e);
+    restore();
 
     // Assess
     expect(error).toBeInstanceOf(RotorError);
     expect((error as RotorError).category).toBe('partner-unavailable');
-    expect(bench.sim.liveCredentials(appIdOf(arn))).toHaveLength(liveBefore);
+    expect(bench.sim.liveCredentials(secret.value.appId)).toHaveLength(liveBefore);
     await expect(
       bench.sm.send(
-        new GetSecretValueCommand({ SecretId: arn, VersionId: token, VersionStage: 'AWSPENDING' }),
+        new GetSecretValueCommand({ SecretId: secret.arn, VersionId: token, VersionStage: 'AWSPENDING' }),
       ),
     ).rejects.toThrow(/can't find/);
     // The retried rotation completes.
-    for (const step of ROTATION_STEPS) await bench.engine.run(stepEvent(arn, token, step));
-    expect((await snapshot(bench, arn)).stages?.[token]).toEqual(['AWSCURRENT']);
+    await bench.runSteps(secret.arn, token);
+    expect((await orgSnapshot(bench, secret.arn)).stages?.[token]).toEqual(['AWSCURRENT']);
   });
 
   it('rotates with an admin secret: the admin pair performs the calls and is left alone', async () => {
     // Prepare
     const seed = bench.sim.seed;
-    const adminArn = await createSalesforceSecret(bench, {
+    const admin = await createSalesforceSecret(bench, {
       value: { ...seed.admin, baseUri: seed.baseUri },
       name: `sf/admin-${Date.now()}`,
     });
-    const arn = await freshSecret({ apiVersion: seed.apiVersion, adminSecretArn: adminArn });
-    const before = await valueAt(bench, arn, 'AWSCURRENT');
+    const secret = await bench.createSecret({
+      metadata: { apiVersion: seed.apiVersion, adminSecretArn: admin.arn },
+    });
+    const before = await bench.valueAt(secret.arn, 'AWSCURRENT');
 
     // Act
-    await rotate(bench, arn);
+    await bench.rotate(secret);
 
     // Assess
-    const current = await valueAt(bench, arn, 'AWSCURRENT');
+    const current = await bench.valueAt(secret.arn, 'AWSCURRENT');
     expect(current.consumerKey).not.toBe(before.consumerKey);
     expect(bench.sim.authenticates(current.consumerKey!, current.consumerSecret!)).toBe(true);
     expect(bench.sim.authenticates(seed.admin.consumerKey, seed.admin.consumerSecret)).toBe(true);
-    expect(await valueAt(bench, adminArn, 'AWSCURRENT')).toMatchObject({
+    expect(await bench.valueAt(admin.arn, 'AWSCURRENT')).toMatchObject({
       consumerKey: seed.admin.consumerKey,
     });
   });
 
   it('re-authenticates when the session expires mid-rotation (401)', async () => {
     // Prepare
-    const arn = await freshSecret();
-    const token = await startRotation(bench, arn);
-    await bench.engine.run(stepEvent(arn, token, 'createSecret'));
+    const secret = await bench.createSecret();
+    const token = await bench.startRotation(secret);
+    await bench.engine.run(stepEvent(secret.arn, token, 'createSecret'));
     bench.sim.expireAllTokens();
 
     // Act
-    for (const step of ROTATION_STEPS.slice(1)) await bench.engine.run(stepEvent(arn, token, step));
+    await bench.runSteps(secret.arn, token, ROTATION_STEPS.slice(1));
 
     // Assess
-    expect((await snapshot(bench, arn)).stages?.[token]).toEqual(['AWSCURRENT']);
+    expect((await orgSnapshot(bench, secret.arn)).stages?.[token]).toEqual(['AWSCURRENT']);
   });
 
   it('revokes the old pair only after the grace period, never the current one (I5)', async () => {
     // Prepare
-    const arn = await freshSecret();
-    await rotate(bench, arn);
-    const previous = await valueAt(bench, arn, 'AWSPREVIOUS');
-    const current = await valueAt(bench, arn, 'AWSCURRENT');
+    const secret = await bench.createSecret();
+    await bench.rotate(secret);
+    const previous = await bench.valueAt(secret.arn, 'AWSPREVIOUS');
+    const current = await bench.valueAt(secret.arn, 'AWSCURRENT');
 
     // Act
-    const early = await bench.engine.revokePrevious(arn);
+    const early = await bench.engine.revokePrevious(secret.arn);
     bench.advance((DEFAULT_GRACE_PERIOD_SECONDS + 1) * 1000);
-    const late = await bench.engine.revokePrevious(arn);
-    const again = await bench.engine.revokePrevious(arn);
+    const late = await bench.engine.revokePrevious(secret.arn);
+    const again = await bench.engine.revokePrevious(secret.arn);
 
     // Assess
     expect(early.reason).toBe('grace-period');
@@ -240,40 +199,44 @@ describe('Partner: SalesforceClientSecret (engine over HTTP)', () => {
 
   it('makes room in the staged slot on the next rotation once the grace period is over', async () => {
     // Prepare
-    const arn = await freshSecret();
-    await rotate(bench, arn);
-    const first = await valueAt(bench, arn, 'AWSPREVIOUS');
+    const secret = await bench.createSecret();
+    await bench.rotate(secret);
+    const first = await bench.valueAt(secret.arn, 'AWSPREVIOUS');
 
     // Act: too early (the slot still holds the previous pair), then re-driven after the grace period
-    const token = await startRotation(bench, arn);
-    const tooEarly = await bench.engine.run(stepEvent(arn, token, 'createSecret')).catch((e: unknown) => e);
+    const token = await bench.startRotation(secret);
+    const tooEarly = await bench.engine
+      .run(stepEvent(secret.arn, token, 'createSecret'))
+      .catch((e: unknown) => e);
     bench.advance((DEFAULT_GRACE_PERIOD_SECONDS + 1) * 1000);
-    for (const step of ROTATION_STEPS) await bench.engine.run(stepEvent(arn, token, step));
+    await bench.runSteps(secret.arn, token);
 
     // Assess
     expect(tooEarly).toBeInstanceOf(RotorError);
     expect((tooEarly as RotorError).category).toBe('conflict');
     expect((tooEarly as Error).message).toMatch(/grace period/);
-    expect((await snapshot(bench, arn)).stages?.[token]).toEqual(['AWSCURRENT']);
+    expect((await orgSnapshot(bench, secret.arn)).stages?.[token]).toEqual(['AWSCURRENT']);
     expect(bench.sim.authenticates(first.consumerKey!, first.consumerSecret!)).toBe(false);
   });
 
   describe('failures are typed and change nothing', () => {
     async function expectUnchanged(arn: string, run: () => Promise<unknown>) {
-      const before = await snapshot(bench, arn);
+      const before = await orgSnapshot(bench, arn);
       const error = await run().catch((e: unknown) => e);
-      expect(await snapshot(bench, arn)).toEqual(before);
+      expect(await orgSnapshot(bench, arn)).toEqual(before);
       return error;
     }
 
     it('403: REST access to consumer secrets switched off → permission-denied', async () => {
       // Prepare
-      const arn = await freshSecret();
-      const token = await startRotation(bench, arn);
+      const secret = await bench.createSecret();
+      const token = await bench.startRotation(secret);
       bench.sim.setRestSecretAccess(false);
 
       // Act
-      const error = await expectUnchanged(arn, () => bench.engine.run(stepEvent(arn, token, 'createSecret')));
+      const error = await expectUnchanged(secret.arn, () =>
+        bench.engine.run(stepEvent(secret.arn, token, 'createSecret')),
+      );
 
       // Assess
       expect(error).toBeInstanceOf(PermissionDeniedError);
@@ -283,13 +246,15 @@ describe('Partner: SalesforceClientSecret (engine over HTTP)', () => {
     it('401: a wrong consumer secret → credential-rejected', async () => {
       // Prepare
       const app = bench.sim.addApp(`RotorTestApp${++apps}`);
-      const arn = await createSalesforceSecret(bench, {
+      const secret = await createSalesforceSecret(bench, {
         value: { ...app, consumerSecret: 'WRONGSECRET0000000000', baseUri: bench.sim.seed.baseUri },
       });
-      const token = await startRotation(bench, arn);
+      const token = await bench.startRotation(secret);
 
       // Act
-      const error = await expectUnchanged(arn, () => bench.engine.run(stepEvent(arn, token, 'createSecret')));
+      const error = await expectUnchanged(secret.arn, () =>
+        bench.engine.run(stepEvent(secret.arn, token, 'createSecret')),
+      );
 
       // Assess
       expect(error).toBeInstanceOf(CredentialRejectedError);
@@ -303,7 +268,7 @@ describe('Partner: SalesforceClientSecret (engine over HTTP)', () => {
     ])('bad baseUri (%s) → invalid-configuration before any request', async (_name, baseUri) => {
       // Prepare
       const seed = bench.sim.seed;
-      const arn = await createSalesforceSecret(bench, {
+      const secret = await createSalesforceSecret(bench, {
         value: {
           consumerKey: seed.consumerKey,
           consumerSecret: 'x'.repeat(20),
@@ -312,11 +277,13 @@ describe('Partner: SalesforceClientSecret (engine over HTTP)', () => {
           consumerId: seed.consumerId,
         },
       });
-      const token = await startRotation(bench, arn);
+      const token = await bench.startRotation(secret);
       bench.sim.clearRequests();
 
       // Act
-      const error = await expectUnchanged(arn, () => bench.engine.run(stepEvent(arn, token, 'createSecret')));
+      const error = await expectUnchanged(secret.arn, () =>
+        bench.engine.run(stepEvent(secret.arn, token, 'createSecret')),
+      );
 
       // Assess
       expect(error).toBeInstanceOf(InvalidConfigurationError);
@@ -339,12 +306,12 @@ describe('Partner: SalesforceClientSecret (engine over HTTP)', () => {
       await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve));
       const app = bench.sim.addApp(`RotorTestApp${++apps}`);
       const baseUri = `http://127.0.0.1:${(redirector.address() as AddressInfo).port}`;
-      const arn = await createSalesforceSecret(bench, { value: { ...app, baseUri } });
-      const token = await startRotation(bench, arn);
+      const secret = await createSalesforceSecret(bench, { value: { ...app, baseUri } });
+      const token = await bench.startRotation(secret);
 
       // Act
-      const error = await expectUnchanged(arn, () =>
-        bench.engine.run(stepEvent(arn, token, 'createSecret')),
+      const error = await expectUnchanged(secret.arn, () =>
+        bench.engine.run(stepEvent(secret.arn, token, 'createSecret')),
       ).finally(() => {
         target.close();
         redirector.close();
@@ -358,13 +325,15 @@ describe('Partner: SalesforceClientSecret (engine over HTTP)', () => {
 
     it('the simulator URL is refused when simulator mode is off', async () => {
       // Prepare
-      const strict = await startBench({ simulatorMode: false });
+      const strict = await startSalesforceBench({ simulatorMode: false });
       try {
-        const arn = await createSalesforceSecret(strict);
-        const token = await startRotation(strict, arn);
+        const secret = await createSalesforceSecret(strict);
+        const token = await strict.startRotation(secret);
 
         // Act
-        const error = await strict.engine.run(stepEvent(arn, token, 'createSecret')).catch((e: unknown) => e);
+        const error = await strict.engine
+          .run(stepEvent(secret.arn, token, 'createSecret'))
+          .catch((e: unknown) => e);
 
         // Assess
         expect(error).toBeInstanceOf(InvalidConfigurationError);
@@ -377,11 +346,13 @@ describe('Partner: SalesforceClientSecret (engine over HTTP)', () => {
 
     it('an apiVersion below v65.0 → invalid-configuration', async () => {
       // Prepare
-      const arn = await freshSecret({ apiVersion: 'v64.0' });
-      const token = await startRotation(bench, arn);
+      const secret = await bench.createSecret({ metadata: { apiVersion: 'v64.0' } });
+      const token = await bench.startRotation(secret);
 
       // Act
-      const error = await expectUnchanged(arn, () => bench.engine.run(stepEvent(arn, token, 'createSecret')));
+      const error = await expectUnchanged(secret.arn, () =>
+        bench.engine.run(stepEvent(secret.arn, token, 'createSecret')),
+      );
 
       // Assess
       expect(error).toBeInstanceOf(InvalidConfigurationError);

@@ -14,16 +14,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BuiltFunction, buildHandlers } from '../../scripts/build.mjs';
 import { ROTATION_STEPS } from '../../src/engine/event.ts';
 import { LOCAL_CREDENTIALS } from '../../src/local/stack.ts';
+import { ACCOUNT_ID, ROTATION_TOKEN, stepEvent } from '../support/bench.ts';
 import {
-  ACCOUNT_ID,
-  type Bench,
   createSalesforceSecret,
-  ROTATION_TOKEN,
-  startBench,
-  startRotation,
-  stepEvent,
-  valueAt,
-} from '../support/harness.ts';
+  type SalesforceBench,
+  startSalesforceBench,
+} from '../support/salesforce-bench.ts';
 
 const run = promisify(execFile);
 const FUNCTION_ARN = `arn:aws:lambda:us-east-1:${ACCOUNT_ID}:function:rotor-rotation`;
@@ -38,13 +34,16 @@ for (const event of JSON.parse(events)) {
 }
 `;
 
-let bench: Bench;
+let bench: SalesforceBench;
 let workDir: string;
 let built: BuiltFunction[];
 
 beforeAll(async () => {
   workDir = await mkdtemp(join(tmpdir(), 'rotor-packaged-'));
-  [built, bench] = await Promise.all([buildHandlers({ outDir: join(workDir, 'dist') }), startBench()]);
+  [built, bench] = await Promise.all([
+    buildHandlers({ outDir: join(workDir, 'dist') }),
+    startSalesforceBench(),
+  ]);
   await writeFile(join(workDir, 'driver.mjs'), DRIVER);
 });
 afterAll(async () => {
@@ -93,19 +92,19 @@ async function invokeBundle(logicalId: string, events: unknown[], extraEnv: Reco
 describe('Function: handler (bundled rotation.mjs)', () => {
   it('rotates a Salesforce secret through all four steps and logs no secret', async () => {
     // Prepare
-    const arn = await createSalesforceSecret(bench);
-    const token = await startRotation(bench, arn);
-    const before = await valueAt(bench, arn, 'AWSCURRENT');
+    const secret = await createSalesforceSecret(bench);
+    const token = await bench.startRotation(secret);
+    const before = await bench.valueAt(secret.arn, 'AWSCURRENT');
 
     // Act
     const { results, output } = await invokeBundle(
       'RotationFunction',
-      ROTATION_STEPS.map((step) => stepEvent(arn, token, step)),
+      ROTATION_STEPS.map((step) => stepEvent(secret.arn, token, step)),
     );
 
     // Assess
     expect(results).toHaveLength(4);
-    const after = await valueAt(bench, arn, 'AWSCURRENT');
+    const after = await bench.valueAt(secret.arn, 'AWSCURRENT');
     expect(after.consumerKey).not.toBe(before.consumerKey);
     expect(bench.sim.authenticates(after.consumerKey ?? '', after.consumerSecret ?? '')).toBe(true);
     expect(output).toContain('"step":"finishSecret"');
@@ -124,30 +123,26 @@ describe('Function: handler (bundled rotation.mjs)', () => {
 describe('Function: handler (bundled revocation.mjs)', () => {
   it('revokes the rotated-out credential once the grace period is over', async () => {
     // Prepare: an app of its own, so the first test's rotation does not share its staged slot.
-    const fresh = await bench.sim.probe.freshSecret();
-    const arn = await createSalesforceSecret(bench, {
-      value: fresh.value as Record<string, string>,
-      metadata: fresh.metadata,
-    });
-    const token = await startRotation(bench, arn);
+    const secret = await bench.createSecret();
+    const token = await bench.startRotation(secret);
     await invokeBundle(
       'RotationFunction',
-      ROTATION_STEPS.map((step) => stepEvent(arn, token, step)),
+      ROTATION_STEPS.map((step) => stepEvent(secret.arn, token, step)),
     );
-    const previous = await valueAt(bench, arn, 'AWSPREVIOUS');
+    const previous = await bench.valueAt(secret.arn, 'AWSPREVIOUS');
     expect(bench.sim.authenticates(previous.consumerKey ?? '', previous.consumerSecret ?? '')).toBe(true);
 
     // Act
     const { results } = await invokeBundle(
       'RevocationFunction',
-      [{ secretArn: arn, rotatedVersionId: token }],
+      [{ secretArn: secret.arn, rotatedVersionId: token }],
       {
         ROTOR_GRACE_PERIOD_SECONDS: '0',
       },
     );
 
     // Assess
-    expect(results).toEqual([{ secretArn: arn, revoked: true, reason: 'revoked' }]);
+    expect(results).toEqual([{ secretArn: secret.arn, revoked: true, reason: 'revoked' }]);
     expect(bench.sim.authenticates(previous.consumerKey ?? '', previous.consumerSecret ?? '')).toBe(false);
   });
 });

@@ -15,19 +15,10 @@ import {
 } from '../../../src/engine/errors.ts';
 import { ROTATION_STEPS } from '../../../src/engine/event.ts';
 import { assertValid } from '../../../src/runtime/validation.ts';
+import { ROTATION_TOKEN, stepEvent } from '../../../test/support/bench.ts';
 import { pemBody } from '../keys.ts';
 import manifest from '../manifest.ts';
-import {
-  createSnowflakeSecret,
-  hookContext,
-  ROTATION_TOKEN,
-  rotate,
-  type SnowflakeBench,
-  startRotation,
-  startSnowflakeBench,
-  stepEvent,
-  valueAt,
-} from './bench.ts';
+import { createSnowflakeSecret, type SnowflakeBench, startSnowflakeBench } from './bench.ts';
 
 let bench: SnowflakeBench;
 
@@ -52,7 +43,7 @@ function setStatements(): number {
 async function snapshot(arn: string, value: { account: string; user: string }) {
   const versions: Record<string, string> = {};
   for (const stage of ['AWSCURRENT', 'AWSPENDING', 'AWSPREVIOUS']) {
-    versions[stage] = JSON.stringify(await valueAt(bench, arn, stage).catch(() => undefined));
+    versions[stage] = JSON.stringify(await bench.findValue(arn, stage));
   }
   return { versions, slots: bench.sim.slots(value.account, value.user) };
 }
@@ -63,11 +54,11 @@ describe('Partner: SnowflakeKeyPairAuthentication (engine over HTTP)', () => {
     const secret = await createSnowflakeSecret(bench);
 
     // Act
-    await rotate(bench, secret);
+    await bench.rotate(secret);
 
     // Assess
-    const current = await valueAt(bench, secret.arn, 'AWSCURRENT');
-    const previous = await valueAt(bench, secret.arn, 'AWSPREVIOUS');
+    const current = await bench.valueAt(secret.arn, 'AWSCURRENT');
+    const previous = await bench.valueAt(secret.arn, 'AWSPREVIOUS');
     expect(previous).toEqual(secret.value);
     expect(current.privateKey).not.toBe(secret.value.privateKey);
     expect(current.privateKey).toMatch(/^-----BEGIN PRIVATE KEY-----/);
@@ -81,7 +72,7 @@ describe('Partner: SnowflakeKeyPairAuthentication (engine over HTTP)', () => {
   it('changes nothing when each step is re-run, and sets one key per token (I3)', async () => {
     // Prepare
     const secret = await createSnowflakeSecret(bench);
-    const token = await startRotation(bench, secret);
+    const token = await bench.startRotation(secret);
     bench.sim.clearRequests();
 
     // Act
@@ -96,22 +87,25 @@ describe('Partner: SnowflakeKeyPairAuthentication (engine over HTTP)', () => {
     // Assess
     for (const [once, twice] of pairs) expect(twice).toEqual(once);
     expect(setStatements()).toBe(1);
-    expect(bench.sim.authenticates(await valueAt(bench, secret.arn, 'AWSCURRENT'))).toBe(true);
+    expect(bench.sim.authenticates(await bench.valueAt(secret.arn, 'AWSCURRENT'))).toBe(true);
   });
 
   it('overwrites the key of a create that crashed before its store write, never adding a third (I3, I4)', async () => {
     // Prepare: the create hook ran (a key is set) but the process died before PutSecretValue.
     const secret = await createSnowflakeSecret(bench);
-    const token = await startRotation(bench, secret);
+    const token = await bench.startRotation(secret);
     const rotator = await manifest.loadRotator();
-    const { pending: lost } = await rotator.create({ current: secret.value }, hookContext(bench, { token }));
+    const { pending: lost } = await rotator.create(
+      { current: secret.value },
+      bench.hookContext(secret, token),
+    );
     expect(bench.sim.liveKeys(secret.value.account, secret.value.user)).toBe(2);
 
     // Act
-    for (const step of ROTATION_STEPS) await bench.engine.run(stepEvent(secret.arn, token, step));
+    await bench.runSteps(secret.arn, token);
 
     // Assess
-    const current = await valueAt(bench, secret.arn, 'AWSCURRENT');
+    const current = await bench.valueAt(secret.arn, 'AWSCURRENT');
     expect(current.privateKey).not.toBe(lost.privateKey);
     expect(bench.sim.authenticates(lost)).toBe(false);
     expect(bench.sim.authenticates(current)).toBe(true);
@@ -122,27 +116,14 @@ describe('Partner: SnowflakeKeyPairAuthentication (engine over HTTP)', () => {
   it('unsets the new key when the store write fails, and the retried rotation completes (I4)', async () => {
     // Prepare
     const secret = await createSnowflakeSecret(bench);
-    const token = await startRotation(bench, secret);
-    let failed = false;
-    bench.sm.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (!failed && context.commandName === PutSecretValueCommand.name) {
-          failed = true;
-          throw Object.assign(new Error('Service unavailable'), {
-            name: 'InternalServiceError',
-            $fault: 'server',
-          });
-        }
-        return next(args);
-      },
-      { step: 'initialize', name: 'failOnePut' },
-    );
+    const token = await bench.startRotation(secret);
+    const restore = bench.failOnce(PutSecretValueCommand.name);
 
     // Act
     const error = await bench.engine
       .run(stepEvent(secret.arn, token, 'createSecret'))
       .catch((e: unknown) => e);
-    bench.sm.middlewareStack.remove('failOnePut');
+    restore();
 
     // Assess
     expect(error).toBeInstanceOf(RotorError);
@@ -152,15 +133,15 @@ describe('Partner: SnowflakeKeyPairAuthentication (engine over HTTP)', () => {
         new GetSecretValueCommand({ SecretId: secret.arn, VersionId: token, VersionStage: 'AWSPENDING' }),
       ),
     ).rejects.toThrow(/can't find/);
-    for (const step of ROTATION_STEPS) await bench.engine.run(stepEvent(secret.arn, token, step));
-    expect(bench.sim.authenticates(await valueAt(bench, secret.arn, 'AWSCURRENT'))).toBe(true);
+    await bench.runSteps(secret.arn, token);
+    expect(bench.sim.authenticates(await bench.valueAt(secret.arn, 'AWSCURRENT'))).toBe(true);
   });
 
   it('revokes the old key only after the grace period, never the current one (I5)', async () => {
     // Prepare
     const secret = await createSnowflakeSecret(bench);
-    await rotate(bench, secret);
-    const current = await valueAt(bench, secret.arn, 'AWSCURRENT');
+    await bench.rotate(secret);
+    const current = await bench.valueAt(secret.arn, 'AWSCURRENT');
 
     // Act
     const early = await bench.engine.revokePrevious(secret.arn);
@@ -182,23 +163,23 @@ describe('Partner: SnowflakeKeyPairAuthentication (engine over HTTP)', () => {
   it('refuses to overwrite the previous key during its grace period, then reuses its slot (I5)', async () => {
     // Prepare
     const secret = await createSnowflakeSecret(bench);
-    await rotate(bench, secret);
-    const first = await valueAt(bench, secret.arn, 'AWSCURRENT');
+    await bench.rotate(secret);
+    const first = await bench.valueAt(secret.arn, 'AWSCURRENT');
 
     // Act
-    const token = await startRotation(bench, secret);
+    const token = await bench.startRotation(secret);
     const early = await bench.engine
       .run(stepEvent(secret.arn, token, 'createSecret'))
       .catch((e: unknown) => e);
     bench.advance(GRACE_MS + 1000);
-    for (const step of ROTATION_STEPS) await bench.engine.run(stepEvent(secret.arn, token, step));
+    await bench.runSteps(secret.arn, token);
 
     // Assess
     expect(early).toBeInstanceOf(ConflictError);
     expect((early as Error).message).toMatch(/grace period/);
     expect(bench.sim.authenticates(secret.value)).toBe(false);
     expect(bench.sim.authenticates(first)).toBe(true);
-    expect(bench.sim.authenticates(await valueAt(bench, secret.arn, 'AWSCURRENT'))).toBe(true);
+    expect(bench.sim.authenticates(await bench.valueAt(secret.arn, 'AWSCURRENT'))).toBe(true);
     expect(bench.sim.liveKeys(first.account, first.user)).toBe(2);
   });
 
@@ -209,11 +190,11 @@ describe('Partner: SnowflakeKeyPairAuthentication (engine over HTTP)', () => {
     });
 
     // Act
-    await rotate(bench, secret);
-    const encrypted = await valueAt(bench, secret.arn, 'AWSCURRENT');
+    await bench.rotate(secret);
+    const encrypted = await bench.valueAt(secret.arn, 'AWSCURRENT');
     bench.advance(GRACE_MS + 1000);
-    await rotate(bench, { ...secret, metadata: { encryptPrivateKey: 'false' } });
-    const plain = await valueAt(bench, secret.arn, 'AWSCURRENT');
+    await bench.rotate({ ...secret, metadata: { encryptPrivateKey: 'false' } });
+    const plain = await bench.valueAt(secret.arn, 'AWSCURRENT');
 
     // Assess
     expect(encrypted.privateKey).toMatch(/^-----BEGIN ENCRYPTED PRIVATE KEY-----/);
@@ -236,10 +217,10 @@ describe('Partner: SnowflakeKeyPairAuthentication (engine over HTTP)', () => {
     const secret = await createSnowflakeSecret(bench, { value });
 
     // Act
-    await rotate(bench, secret);
+    await bench.rotate(secret);
 
     // Assess
-    expect(bench.sim.authenticates(await valueAt(bench, secret.arn, 'AWSCURRENT'))).toBe(true);
+    expect(bench.sim.authenticates(await bench.valueAt(secret.arn, 'AWSCURRENT'))).toBe(true);
     expect(bench.sim.requests().some((r) => r.statement?.includes('"etl.loader@example.com"'))).toBe(true);
   });
 
@@ -254,7 +235,7 @@ describe('Partner: SnowflakeKeyPairAuthentication (engine over HTTP)', () => {
       keyPair: bench.keyPairs[0],
     });
     const secret = await createSnowflakeSecret(bench, { value: { ...base, ...change } });
-    const token = await startRotation(bench, secret);
+    const token = await bench.startRotation(secret);
     bench.sim.clearRequests();
 
     // Act
@@ -274,7 +255,7 @@ describe('Partner: SnowflakeKeyPairAuthentication (engine over HTTP)', () => {
     const other = await bench.sim.createUser('MISMATCH_TWO', { keyPair: bench.keyPairs[1] });
     const mismatched = await createSnowflakeSecret(bench, { value: { ...one, publicKey: other.publicKey } });
     const badMetadata = await createSnowflakeSecret(bench, { metadata: { encryptPrivateKey: 'yes' } });
-    const tokens = [await startRotation(bench, mismatched), await startRotation(bench, badMetadata)];
+    const tokens = [await bench.startRotation(mismatched), await bench.startRotation(badMetadata)];
     bench.sim.clearRequests();
 
     // Act
@@ -295,7 +276,7 @@ describe('Partner: SnowflakeKeyPairAuthentication (engine over HTTP)', () => {
     // Prepare
     const secret = await createSnowflakeSecret(bench);
     bench.sim.setCanAlterSelf(secret.value.account, secret.value.user, false);
-    const token = await startRotation(bench, secret);
+    const token = await bench.startRotation(secret);
 
     // Act
     const error = await bench.engine
@@ -311,7 +292,7 @@ describe('Partner: SnowflakeKeyPairAuthentication (engine over HTTP)', () => {
   it('maps a throttled answer and a refused key onto their categories', async () => {
     // Prepare
     const secret = await createSnowflakeSecret(bench);
-    const token = await startRotation(bench, secret);
+    const token = await bench.startRotation(secret);
     bench.sim.injectFault({ match: { statementIncludes: 'DESC USER' }, kind: 'status', status: 429 });
 
     // Act
@@ -332,14 +313,14 @@ describe('Partner: SnowflakeKeyPairAuthentication (engine over HTTP)', () => {
     // Prepare
     const secret = await createSnowflakeSecret(bench, { metadata: { encryptPrivateKey: 'true' } });
     bench.logs.length = 0;
-    await rotate(bench, secret);
-    const current = await valueAt(bench, secret.arn, 'AWSCURRENT');
+    await bench.rotate(secret);
+    const current = await bench.valueAt(secret.arn, 'AWSCURRENT');
     bench.sim.setKey(current.account, current.user, 'RSA_PUBLIC_KEY_2', undefined);
     bench.sim.setKey(current.account, current.user, 'RSA_PUBLIC_KEY', undefined);
     bench.advance(GRACE_MS + 1000);
 
     // Act
-    const error = await rotate(bench, secret).catch((e: unknown) => e);
+    const error = await bench.rotate(secret).catch((e: unknown) => e);
 
     // Assess
     expect(error).toBeInstanceOf(CredentialRejectedError);
