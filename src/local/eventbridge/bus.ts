@@ -5,6 +5,7 @@
  * --follow` polls. Events are plaintext on disk by design: they never carry secret values (I7).
  */
 import { randomUUID } from 'node:crypto';
+import type { BusEvent as OrchestratorEvent } from '../orchestrator/event-bus.ts';
 import type { DurableCollection, StoredRecord } from '../storage/index.ts';
 import { EventBridgeError } from './errors.ts';
 
@@ -23,17 +24,8 @@ export interface PutEventsEntry {
   Time?: number | string;
 }
 
-/** An event as EventBridge delivers it to targets. */
-export interface BusEvent {
-  version: '0';
-  id: string;
-  'detail-type': string;
-  source: string;
-  account: string;
-  time: string;
-  region: string;
-  resources: string[];
-  detail: Record<string, unknown>;
+/** An event as EventBridge delivers it to targets: the orchestrator's event, plus its bus. */
+export interface BusEvent extends OrchestratorEvent {
   'event-bus-name': string;
 }
 
