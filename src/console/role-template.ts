@@ -3,6 +3,7 @@
  * for Secrets Manager scoped to the account, and the four rotation permissions limited to secrets
  * of one partner `Type`. Shown by the wizard when no role exists yet.
  */
+import { rotationPermissionsPolicy } from '../aws/rotation-policy.ts';
 
 /**
  * The role as IAM policy documents, ready to paste into `aws iam create-role` / `put-role-policy`.
@@ -27,23 +28,7 @@ export function rotationRoleTemplate(type: string, accountId: string, region: st
       },
     ],
   };
-  const permissionsPolicy = {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Effect: 'Allow',
-        Action: [
-          'secretsmanager:DescribeSecret',
-          'secretsmanager:GetSecretValue',
-          'secretsmanager:PutSecretValue',
-          'secretsmanager:UpdateSecretVersionStage',
-        ],
-        Resource: '*',
-        Condition: { StringEquals: { 'secretsmanager:resource/Type': type } },
-      },
-      { Effect: 'Allow', Action: 'secretsmanager:GetRandomPassword', Resource: '*' },
-    ],
-  };
+  const permissionsPolicy = rotationPermissionsPolicy(type);
   const roleName = `RotorRotation-${type}`;
   const commands = [
     `aws iam create-role --role-name ${roleName} --assume-role-policy-document file://trust.json`,

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { rotationPermissionsPolicy } from '../../aws/rotation-policy.ts';
 import type { JsonSchema } from '../../runtime/partner.ts';
 import { assertValid } from '../../runtime/validation.ts';
 import { LOCAL_CREDENTIALS } from '../credentials.ts';
@@ -173,25 +174,7 @@ export function rotationRole(partnerTypes: readonly string[], externalId: string
         },
       ],
     },
-    policies: [
-      {
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Action: [
-              'secretsmanager:DescribeSecret',
-              'secretsmanager:GetSecretValue',
-              'secretsmanager:PutSecretValue',
-              'secretsmanager:UpdateSecretVersionStage',
-            ],
-            Resource: '*',
-            Condition: { StringEquals: { 'secretsmanager:resource/Type': [...partnerTypes] } },
-          },
-          { Effect: 'Allow', Action: 'secretsmanager:GetRandomPassword', Resource: '*' },
-        ],
-      },
-    ],
+    policies: [rotationPermissionsPolicy(partnerTypes)],
   };
 }
 
