@@ -11,14 +11,15 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { STSClient } from '@aws-sdk/client-sts';
+import { applyWriteBudget, WriteBudget } from '../aws/write-budget.ts';
 import { createRotationHandler } from '../handlers/rotation.ts';
 import { PartnerCatalog } from '../runtime/catalog.ts';
 import { type RotationLogger, silentLogger } from '../runtime/logger.ts';
 import type { RunningSimulator } from '../runtime/partner.ts';
+import { LOCAL_CREDENTIALS } from './credentials.ts';
 import { type BusEvent, EVENTS_COLLECTION, LocalEventBus } from './eventbridge/index.ts';
 import { createGatewayListener } from './gateway.ts';
 import {
-  DEMO_ACCESS_KEY,
   type IdentityConfig,
   IdentityDirectory,
   loadIdentityConfig,
@@ -39,12 +40,16 @@ import {
   type ScheduleEntry,
 } from './orchestrator/index.ts';
 import type { RotationRunner } from './rotation-runner.ts';
-import { SECRETS_COLLECTION, SecretsManagerService, type StoredSecret } from './secrets-manager/index.ts';
+import {
+  SECRETS_COLLECTION,
+  SecretsManagerService,
+  type StoredSecret,
+  type WriteQuotaOptions,
+} from './secrets-manager/index.ts';
 import { LocalStorage } from './storage/index.ts';
 import { StsService } from './sts/index.ts';
 
-/** The demo customer's access key (fixed, so a fresh stack needs no set-up; see identity/config.ts). */
-export const LOCAL_CREDENTIALS = DEMO_ACCESS_KEY;
+export { LOCAL_CREDENTIALS } from './credentials.ts';
 export const DEFAULT_PORT = 7566;
 export const DEFAULT_REGION = 'us-east-1';
 export const DEFAULT_ACCOUNT_ID = '000000000000';
@@ -71,6 +76,12 @@ export interface LocalStackOptions {
   demoSecrets?: boolean;
   /** The stack's clock (secret dates, session expiry, event times); a virtual clock in tests. */
   now?: () => Date;
+  /**
+   * Secrets Manager's write quota, enforced per account and Region (`ThrottlingException` beyond;
+   * AWS: `{ writesPerSecond: 50 }`). The stack's rotation handler then paces its writes to it.
+   * Default off.
+   */
+  writeQuota?: WriteQuotaOptions;
 }
 
 export interface LocalSimulator {
@@ -245,6 +256,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         defaultRegion: region,
         now: options.now,
         onRotationRequested: (request) => orchestration?.orchestrator.onRotationRequested(request),
+        ...(options.writeQuota === undefined ? {} : { writeQuota: options.writeQuota }),
       },
       {
         persistence: {
@@ -277,10 +289,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const bus = new DurableEventBus(storage.collection<OrchestratorEvent>(EVENTS_COLLECTION));
     const unsubscribe = events.subscribe((record) => bus.announce(record));
     closers.unshift(async () => unsubscribe());
+    // With a write quota, the handler's clients — its own and one per assumed customer role — share
+    // one budget paced to it on the quota's clock, so rotations wait for the quota rather than
+    // back off from it.
+    const writeBudget =
+      options.writeQuota &&
+      new WriteBudget({ ...options.writeQuota, now: () => (options.now?.() ?? new Date()).getTime() });
     const rotate = createRotationHandler({
-      secretsManager: new SecretsManagerClient({ endpoint, region, credentials: rotorKey }),
+      secretsManager: applyWriteBudget(
+        new SecretsManagerClient({ endpoint, region, credentials: rotorKey }),
+        writeBudget,
+      ),
       sts: new STSClient({ endpoint, region, credentials: rotorKey }),
-      createSecretsManagerClient: (config) => new SecretsManagerClient({ ...config, endpoint }),
+      createSecretsManagerClient: (config) =>
+        applyWriteBudget(new SecretsManagerClient({ ...config, endpoint }), writeBudget),
       env: {
         ROTOR_CUSTOMER_ROLE_NAME: identity.rotor.customerRoleName,
         ROTOR_EXTERNAL_ID: identity.rotor.externalId,
