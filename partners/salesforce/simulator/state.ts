@@ -72,6 +72,11 @@ export class OrgState {
   userHasPermissions = true;
   readonly apps: ExternalClientApp[] = [];
   readonly #sessions = new Map<string, Session>();
+  /** Apps by 15-character id and by lower-cased 18-character id (ids match as `matchesId` says). */
+  readonly #appsById15 = new Map<string, ExternalClientApp>();
+  readonly #appsById18 = new Map<string, ExternalClientApp>();
+  /** The earliest `expirationDate` of a set not yet Expired: until then, a sweep has nothing to do. */
+  #nextExpiry = Number.POSITIVE_INFINITY;
   readonly #ids: IdFactory;
   readonly #clock: SimulatorClock;
   readonly #behaviour: () => SalesforceSimulatorBehaviour;
@@ -102,11 +107,14 @@ export class OrgState {
       ],
     };
     this.apps.push(app);
+    this.#appsById15.set(app.id.slice(0, 15), app);
+    this.#appsById18.set(app.id.toLowerCase(), app);
     return app;
   }
 
   findApp(id: string): ExternalClientApp | undefined {
-    return this.apps.find((app) => matchesId(app.id, id));
+    const app = id.length === 15 ? this.#appsById15.get(id) : this.#appsById18.get(id.toLowerCase());
+    return app !== undefined && matchesId(app.id, id) ? app : undefined;
   }
 
   findConsumer(app: ExternalClientApp, id: string): Consumer | undefined {
@@ -116,12 +124,20 @@ export class OrgState {
   /** Moves sets past their `expirationDate` to `Expired` (or drops them); they stop authenticating. */
   sweep(): void {
     const now = this.#clock.now().getTime();
+    // Runs before every request: with many apps, walking them all each time was the simulator's cost.
+    if (now < this.#nextExpiry) return;
+    let next = Number.POSITIVE_INFINITY;
     for (const consumer of this.#consumers()) {
       const set = consumer.staged;
-      if (!set || set.state === 'Expired' || set.expirationDate.getTime() > now) continue;
+      if (!set || set.state === 'Expired') continue;
+      if (set.expirationDate.getTime() > now) {
+        next = Math.min(next, set.expirationDate.getTime());
+        continue;
+      }
       if (this.#behaviour().expiredStaged === 'remove') consumer.staged = null;
       else set.state = 'Expired';
     }
+    this.#nextExpiry = next;
   }
 
   /** Every pair that authenticates now: primaries, Active staged sets and unexpired Rotated sets. */
@@ -140,8 +156,19 @@ export class OrgState {
     return pairs;
   }
 
+  /** The live pair with consumer key `key` (what {@link livePairs} would list, without listing all). */
   findLiveKey(key: string): LivePair | undefined {
-    return this.livePairs().find((live) => live.pair.key === key);
+    this.sweep();
+    for (const app of this.apps) {
+      for (const consumer of app.consumers) {
+        if (consumer.primary.key === key) return { app, consumer, pair: consumer.primary, kind: 'primary' };
+        const set = consumer.staged;
+        if (set?.key !== key) continue;
+        if (set.state === 'Active') return { app, consumer, pair: set, kind: 'staged-active', staged: set };
+        if (set.state === 'Rotated') return { app, consumer, pair: set, kind: 'rotated', staged: set };
+      }
+    }
+    return undefined;
   }
 
   authenticates(key: string, secret: string): boolean {
@@ -189,6 +216,7 @@ export class OrgState {
       expirationDate: new Date(now.getTime() + this.#behaviour().stagedLifetimeMs),
     };
     consumer.staged = set;
+    this.#nextExpiry = Math.min(this.#nextExpiry, set.expirationDate.getTime());
     return set;
   }
 
@@ -208,6 +236,7 @@ export class OrgState {
           : set.expirationDate,
     };
     consumer.staged = rotated;
+    this.#nextExpiry = Math.min(this.#nextExpiry, rotated.expirationDate.getTime());
     return rotated;
   }
 
