@@ -65,4 +65,101 @@ describe('Class: RotationOrchestrator', () => {
       }),
     ]);
   });
+
+  it('looks at a scheduled secret again only once its next window can open, or once RotateSecret changes it', async () => {
+    // Prepare
+    const clock = new VirtualClock(new Date('2026-03-01T10:30:00Z'));
+    let orchestration: ReturnType<typeof createLocalOrchestration> | undefined;
+    const service = new SecretsManagerService({
+      now: () => clock.now(),
+      onRotationRequested: (request) => orchestration?.orchestrator.onRotationRequested(request),
+    });
+    let describes = 0;
+    const handle = service.handle.bind(service);
+    service.handle = (operation, input, ctx) => {
+      if (operation === 'DescribeSecret') describes += 1;
+      return handle(operation, input, ctx);
+    };
+    const rotations: string[] = [];
+    orchestration = createLocalOrchestration({
+      service,
+      clock,
+      functionArn: FUNCTION_ARN,
+      handler: async (event) => {
+        const { Step, ClientRequestToken } = event as Record<string, string>;
+        if (Step === 'createSecret') {
+          await service.handle(
+            'PutSecretValue',
+            { SecretId: 'app', ClientRequestToken, SecretString: '{}', VersionStages: ['AWSPENDING'] },
+            { region: REGION },
+          );
+        }
+        if (Step === 'finishSecret') {
+          rotations.push(ClientRequestToken!);
+          const described = (await service.handle(
+            'DescribeSecret',
+            { SecretId: 'app' },
+            { region: REGION },
+          )) as {
+            VersionIdsToStages: Record<string, string[]>;
+          };
+          const current = Object.entries(described.VersionIdsToStages).find(([, s]) =>
+            s.includes('AWSCURRENT'),
+          )?.[0];
+          await service.handle(
+            'UpdateSecretVersionStage',
+            {
+              SecretId: 'app',
+              VersionStage: 'AWSCURRENT',
+              MoveToVersionId: ClientRequestToken,
+              RemoveFromVersionId: current,
+            },
+            { region: REGION },
+          );
+        }
+      },
+    });
+    const ctx = { region: REGION };
+    await service.handle(
+      'CreateSecret',
+      { Name: 'app', SecretString: '{}', Type: 'SalesforceClientSecret' },
+      ctx,
+    );
+    await service.handle(
+      'RotateSecret',
+      {
+        SecretId: 'app',
+        ExternalSecretRotationRoleArn: ROLE_ARN,
+        RotationRules: { AutomaticallyAfterDays: 7 },
+      },
+      ctx,
+    );
+    await orchestration.orchestrator.idle();
+
+    // Act: ticks within the week, then the week's window, then a new schedule
+    const before = describes;
+    for (let i = 0; i < 5; i++) {
+      clock.advance(60_000);
+      await orchestration.orchestrator.idle();
+    }
+    const duringTheWeek = describes - before;
+    clock.set(new Date('2026-03-08T00:00:01Z'));
+    await orchestration.orchestrator.idle();
+    const afterTheWeek = rotations.length;
+    await service.handle(
+      'RotateSecret',
+      { SecretId: 'app', RotationRules: { ScheduleExpression: 'rate(1 day)' }, RotateImmediately: false },
+      ctx,
+    );
+    await orchestration.orchestrator.idle();
+    clock.set(new Date('2026-03-09T00:00:01Z'));
+    await orchestration.orchestrator.idle();
+    await orchestration.close();
+
+    // Assess
+    expect(rotations).toHaveLength(3);
+    expect(afterTheWeek).toBe(2);
+    // The first tick looks and learns the next window; the other four skip the secret.
+    expect(duringTheWeek).toBe(1);
+  });
 });

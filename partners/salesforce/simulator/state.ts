@@ -75,6 +75,9 @@ export class OrgState {
   /** Apps by 15-character id and by lower-cased 18-character id (ids match as `matchesId` says). */
   readonly #appsById15 = new Map<string, ExternalClientApp>();
   readonly #appsById18 = new Map<string, ExternalClientApp>();
+  /** Where each consumer key was issued; checked on lookup, so a key that died since is not found by it. */
+  readonly #consumerOfKey = new Map<string, { app: ExternalClientApp; consumer: Consumer }>();
+  readonly #appOfConsumer = new Map<Consumer, ExternalClientApp>();
   /** The earliest `expirationDate` of a set not yet Expired: until then, a sweep has nothing to do. */
   #nextExpiry = Number.POSITIVE_INFINITY;
   readonly #ids: IdFactory;
@@ -107,6 +110,10 @@ export class OrgState {
       ],
     };
     this.apps.push(app);
+    for (const consumer of app.consumers) {
+      this.#consumerOfKey.set(consumer.primary.key, { app, consumer });
+      this.#appOfConsumer.set(consumer, app);
+    }
     this.#appsById15.set(app.id.slice(0, 15), app);
     this.#appsById18.set(app.id.toLowerCase(), app);
     return app;
@@ -159,13 +166,14 @@ export class OrgState {
   /** The live pair with consumer key `key` (what {@link livePairs} would list, without listing all). */
   findLiveKey(key: string): LivePair | undefined {
     this.sweep();
+    const issued = this.#consumerOfKey.get(key);
+    const live = issued && liveAt(issued.app, issued.consumer, key);
+    if (live) return live;
+    // A key no longer where it was issued (or never seen): look everywhere, as livePairs would.
     for (const app of this.apps) {
       for (const consumer of app.consumers) {
-        if (consumer.primary.key === key) return { app, consumer, pair: consumer.primary, kind: 'primary' };
-        const set = consumer.staged;
-        if (set?.key !== key) continue;
-        if (set.state === 'Active') return { app, consumer, pair: set, kind: 'staged-active', staged: set };
-        if (set.state === 'Rotated') return { app, consumer, pair: set, kind: 'rotated', staged: set };
+        const found = liveAt(app, consumer, key);
+        if (found) return found;
       }
     }
     return undefined;
@@ -217,6 +225,8 @@ export class OrgState {
     };
     consumer.staged = set;
     this.#nextExpiry = Math.min(this.#nextExpiry, set.expirationDate.getTime());
+    const app = this.#appOfConsumer.get(consumer);
+    if (app) this.#consumerOfKey.set(set.key, { app, consumer });
     return set;
   }
 
@@ -243,6 +253,16 @@ export class OrgState {
   *#consumers(): Iterable<Consumer> {
     for (const app of this.apps) yield* app.consumers;
   }
+}
+
+/** The pair of `consumer` with `key`, if it authenticates now. */
+function liveAt(app: ExternalClientApp, consumer: Consumer, key: string): LivePair | undefined {
+  if (consumer.primary.key === key) return { app, consumer, pair: consumer.primary, kind: 'primary' };
+  const set = consumer.staged;
+  if (set?.key !== key) return undefined;
+  if (set.state === 'Active') return { app, consumer, pair: set, kind: 'staged-active', staged: set };
+  if (set.state === 'Rotated') return { app, consumer, pair: set, kind: 'rotated', staged: set };
+  return undefined;
 }
 
 /** Constant-time comparison: hashing first makes both inputs the same length. */

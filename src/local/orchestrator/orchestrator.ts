@@ -21,9 +21,10 @@ import { labelUpdatedEvent, type RotationEventName, rotationServiceEvent } from 
 import { type LabelChange, meaningOf } from './label-changes.ts';
 import { type DescribedSecret, describe, type SecretsManagerPort, versionWithLabel } from './port.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelay } from './retry-policy.ts';
+import type { RotationSchedule } from './rotation-rules.ts';
 import { basisOf, dueWindow, pendingVersion, scheduleOf } from './schedule-state.ts';
 import { InMemoryScheduleStore, type ScheduleEntry, type ScheduleStore } from './schedule-store.ts';
-import { nextRotationDate } from './windows.ts';
+import { nextRotationDate, windowAfter } from './windows.ts';
 
 /**
  * What a test rotation (`RotateImmediately=false`) runs. AWS: it "creates an AWSPENDING version of
@@ -66,6 +67,31 @@ function isNotFound(error: unknown): boolean {
   return (error as { type?: string }).type === 'ResourceNotFoundException';
 }
 
+/** A bound on windows walked for a hint; past it, no hint (the secret is looked at every tick). */
+const MAX_WINDOWS_WALKED = 1000;
+
+/**
+ * When a tick can next find a window of this secret due, given that none is due `now`: the start
+ * of the first window of its chain (from `basis`, past the handled one) that opens after `now`.
+ * Windows that opened already and were not due (closed, with catch-up off) never will be.
+ */
+function nextWindowStart(
+  schedule: RotationSchedule,
+  basis: Date,
+  handledStart: string | undefined,
+  now: Date,
+): number {
+  // The same chain as `dueWindow` walks: from the basis, or past the window already handled.
+  let window = windowAfter(schedule, basis);
+  if (window && handledStart !== undefined && window.start.getTime() <= Date.parse(handledStart))
+    window = windowAfter(schedule, new Date(handledStart));
+  for (let i = 0; window !== undefined && window.start <= now; i++) {
+    if (i >= MAX_WINDOWS_WALKED) return now.getTime();
+    window = windowAfter(schedule, window.start);
+  }
+  return window?.start.getTime() ?? Number.POSITIVE_INFINITY;
+}
+
 /**
  * @example
  * ```ts
@@ -92,6 +118,14 @@ export class RotationOrchestrator {
   readonly #work = new Set<Promise<unknown>>();
   /** RotateSecret callers by version id, for the audit records of that rotation. */
   readonly #principals = new Map<string, string>();
+  /**
+   * Per secret, a time before which a tick has nothing to do for it: its next window (or retry)
+   * as of the last look. Each tick otherwise describes every scheduled secret, which for a large
+   * fleet is most of the scheduler's work. Dropped whenever something about the secret changes
+   * that could bring its next window forward (a RotateSecret, a label move, its entry rewritten);
+   * kept in memory only, so a restarted stack looks at every secret again.
+   */
+  readonly #notDueBefore = new Map<string, number>();
   #ticking: Promise<void> | undefined;
   #tickAgain = false;
   #stop: (() => void) | undefined;
@@ -156,6 +190,7 @@ export class RotationOrchestrator {
 
   async #onRotationRequested(request: RotationRequest & { principal?: string }): Promise<void> {
     const { secretArn, versionId, region } = request;
+    this.#notDueBefore.delete(secretArn);
     // Who called RotateSecret, once the service passes the caller's identity along.
     if (request.principal !== undefined) this.#principals.set(versionId, request.principal);
     const existing = await this.schedules.get(secretArn);
@@ -293,6 +328,7 @@ export class RotationOrchestrator {
 
   async #onLabelsChanged(change: LabelChange): Promise<void> {
     const { secretArn, name, region } = change;
+    this.#notDueBefore.delete(secretArn);
     const time = this.clock.now();
     const meaning = meaningOf(change);
     for (const { label, versionId } of meaning.reported) {
@@ -340,8 +376,10 @@ export class RotationOrchestrator {
   }
 
   async #tickOnce(): Promise<void> {
+    const now = this.clock.now().getTime();
     for (const entry of await this.schedules.list()) {
       if (this.#active.has(entry.secretArn)) continue;
+      if (now < (this.#notDueBefore.get(entry.secretArn) ?? Number.NEGATIVE_INFINITY)) continue;
       await this.#tickEntry(entry).catch(() => undefined);
     }
   }
@@ -367,19 +405,21 @@ export class RotationOrchestrator {
         );
         return;
       } else {
+        this.#notDueBefore.set(entry.secretArn, Date.parse(retry.nextAttemptAt));
         return;
       }
     }
     const schedule = scheduleOf(described);
     if (schedule === undefined) return;
-    const window = dueWindow(
-      schedule,
-      basisOf(described, entry),
-      entry.handledWindowStart,
-      now,
-      this.#catchUp,
-    );
-    if (window === undefined) return;
+    const basis = basisOf(described, entry);
+    const window = dueWindow(schedule, basis, entry.handledWindowStart, now, this.#catchUp);
+    if (window === undefined) {
+      this.#notDueBefore.set(
+        entry.secretArn,
+        nextWindowStart(schedule, basis, entry.handledWindowStart, now),
+      );
+      return;
+    }
     await this.schedules.put({ ...entry, handledWindowStart: window.start.toISOString(), retry: undefined });
     if (pending !== undefined) {
       // "A previous rotation isn't complete. That rotation will be reattempted." — here it is.
@@ -405,6 +445,7 @@ export class RotationOrchestrator {
   }
 
   async #updateEntry(secretArn: string, update: (entry: ScheduleEntry) => ScheduleEntry): Promise<void> {
+    this.#notDueBefore.delete(secretArn);
     const entry = await this.schedules.get(secretArn);
     if (entry !== undefined) await this.schedules.put(update(entry));
   }
