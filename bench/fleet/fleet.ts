@@ -32,8 +32,6 @@ export const PARTNER_RATE_LIMIT = { requestsPerSecond: 400, burst: 400 };
 const RETRY_MODE = process.env.ROTOR_BENCH_RETRY_MODE === 'adaptive' ? 'adaptive' : 'standard';
 const MAX_ATTEMPTS = 10;
 const SEMI_SPACE_MIB = 64;
-/** `ROTOR_BENCH_FLEET_PROFILE=<dir>`: each group process writes a V8 CPU profile there. */
-const PROFILE_DIR = process.env.ROTOR_BENCH_FLEET_PROFILE;
 
 export interface FleetFigures {
   secrets: number;
@@ -82,7 +80,6 @@ function startGroup(): Group {
       // default the scavenger ran often enough to cost ~15 % of each group's CPU (measured: 64 MiB
       // took CPU per rotation from ~20 to ~17.7 ms; 128 MiB gained nothing more).
       `--max-semi-space-size=${SEMI_SPACE_MIB}`,
-      ...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []),
     ],
   });
   const ask = (request: GroupRequest) =>

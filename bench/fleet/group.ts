@@ -7,6 +7,9 @@
  * is its own bucket of the quota. Driven over IPC by fleet.ts: set up, report ready, rotate every
  * secret at once on `go`, report, close.
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { applyWriteBudget, WriteBudget } from '../../src/aws/write-budget.ts';
@@ -158,6 +161,26 @@ async function setUp(setup: GroupSetup): Promise<void> {
   }
 }
 
+/**
+ * `ROTOR_BENCH_FLEET_PROFILE=<dir>`: a V8 CPU profile of the rotations only (not of the setup),
+ * one file per group, for `node --cpu-prof`-style analysis.
+ */
+async function profiled<T>(work: () => Promise<T>): Promise<T> {
+  const dir = process.env.ROTOR_BENCH_FLEET_PROFILE;
+  if (!dir) return work();
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await work();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(join(dir, `fleet-group-${process.pid}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
+}
+
 /** Every secret's RotateSecret at once; the orchestrators run the rotations. */
 async function rotateAll(): Promise<GroupFigures> {
   const startedAt = performance.timeOrigin + performance.now();
@@ -220,7 +243,7 @@ process.on('message', (request: GroupRequest) => {
     request.op === 'setup'
       ? setUp(request).then(() => reply({ kind: 'ready' }))
       : request.op === 'go'
-        ? rotateAll().then((figures) => reply({ kind: 'done', figures }))
+        ? profiled(rotateAll).then((figures) => reply({ kind: 'done', figures }))
         : (async () => {
             for (const account of group.splice(0)) await account.close();
             // Exit once the reply is out (a keep-alive socket must not hold the process open).
