@@ -32,6 +32,15 @@ export const PARTNER_RATE_LIMIT = { requestsPerSecond: 400, burst: 400 };
 const RETRY_MODE = process.env.ROTOR_BENCH_RETRY_MODE === 'adaptive' ? 'adaptive' : 'standard';
 const MAX_ATTEMPTS = 10;
 const SEMI_SPACE_MIB = 64;
+/**
+ * Rotations of one account that invoke the handler at once, as the rotation function's concurrency
+ * bounds its invocations (100 for the fleet); the other RotateSecrets wait their turn in the
+ * orchestrator. Enough to keep an account at its quota (25 rotations/s at ~0.1–0.5 s each); without
+ * a bound, thousands of rotations share the CPU at once, each slower than a partner call's timeout
+ * (measured: 10,000 secrets, 6,028 rotations failed partner-unavailable), and the sockets and
+ * objects they hold cost CPU of their own (1,000 secrets: ~16.6 ms per rotation unbounded, ~13.9 ms).
+ */
+const CONCURRENCY_PER_ACCOUNT = 10;
 
 export interface FleetFigures {
   secrets: number;
@@ -129,6 +138,7 @@ export async function benchFleet({
           retryMode: RETRY_MODE,
           maxAttempts: MAX_ATTEMPTS,
           partnerRateLimit: PARTNER_RATE_LIMIT,
+          concurrencyPerAccount: CONCURRENCY_PER_ACCOUNT,
         }),
       ),
     );

@@ -37,6 +37,8 @@ export interface GroupSetup {
   retryMode: 'standard' | 'adaptive';
   maxAttempts: number;
   partnerRateLimit: NonNullable<SimulatorStartOptions['rateLimit']>;
+  /** Rotations of one account that invoke the handler at once (its Lambda concurrency). */
+  concurrencyPerAccount: number;
 }
 export type GroupRequest = GroupSetup | { op: 'go' } | { op: 'close' };
 
@@ -131,6 +133,7 @@ async function setUp(setup: GroupSetup): Promise<void> {
       handler,
       functionArn: `arn:aws:lambda:${REGION}:${accountId}:function:rotor-rotation`,
       simulatorUrls,
+      maxConcurrentRotations: setup.concurrencyPerAccount,
     });
     const active = orchestration;
     const account: Account = {

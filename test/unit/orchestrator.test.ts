@@ -162,4 +162,71 @@ describe('Class: RotationOrchestrator', () => {
     // The first tick looks and learns the next window; the other four skip the secret.
     expect(duringTheWeek).toBe(1);
   });
+
+  it('invokes the handler for at most maxConcurrentRotations rotations at once; the others wait their turn', async () => {
+    // Prepare
+    const clock = new VirtualClock(new Date('2026-03-01T10:30:00Z'));
+    let orchestration: ReturnType<typeof createLocalOrchestration> | undefined;
+    const service = new SecretsManagerService({
+      now: () => clock.now(),
+      onRotationRequested: (request) => orchestration?.orchestrator.onRotationRequested(request),
+    });
+    let invoking = 0;
+    let mostAtOnce = 0;
+    orchestration = createLocalOrchestration({
+      service,
+      clock,
+      functionArn: FUNCTION_ARN,
+      maxConcurrentRotations: 2,
+      handler: async (event) => {
+        const { Step } = event as Record<string, string>;
+        if (Step !== 'createSecret') return;
+        invoking += 1;
+        mostAtOnce = Math.max(mostAtOnce, invoking);
+        // Let every other rotation that could start, start.
+        for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+        invoking -= 1;
+      },
+    });
+    const ctx = { region: REGION };
+    const names = ['a', 'b', 'c', 'd', 'e'];
+    for (const name of names) {
+      await service.handle(
+        'CreateSecret',
+        { Name: name, SecretString: '{}', Type: 'SalesforceClientSecret' },
+        ctx,
+      );
+    }
+
+    // Act
+    await Promise.all(
+      names.map((name) =>
+        service.handle('RotateSecret', { SecretId: name, ExternalSecretRotationRoleArn: ROLE_ARN }, ctx),
+      ),
+    );
+    await orchestration.orchestrator.idle();
+    const attempts = orchestration.runner.attempts();
+    await orchestration.close();
+
+    // Assess
+    expect(mostAtOnce).toBe(2);
+    expect(attempts).toHaveLength(5);
+    expect(attempts.map((attempt) => attempt.steps.map((step) => step.step).join(','))).toEqual(
+      names.map(() => 'createSecret,setSecret,testSecret,finishSecret'),
+    );
+  });
+
+  it('refuses a maxConcurrentRotations that admits no rotation', () => {
+    // Act
+    const create = () =>
+      createLocalOrchestration({
+        service: new SecretsManagerService(),
+        functionArn: FUNCTION_ARN,
+        handler: async () => {},
+        maxConcurrentRotations: 0,
+      });
+
+    // Assess
+    expect(create).toThrow(/maxConcurrentRotations must be a whole number ≥ 1/);
+  });
 });

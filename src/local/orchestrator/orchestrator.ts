@@ -54,6 +54,11 @@ export interface RotationOrchestratorOptions {
   catchUpMissedWindows?: boolean;
   /** How often the system clock is polled for due windows and retries. Default 1000 ms. */
   tickIntervalMs?: number;
+  /**
+   * How many rotations invoke the handler at once; the rest wait their turn, as invocations of a
+   * Lambda function wait for its reserved concurrency. Default: no bound.
+   */
+  maxConcurrentRotations?: number;
 }
 
 const TEST_STEPS: readonly RotationStep[] = ['createSecret', 'setSecret', 'testSecret'];
@@ -126,6 +131,10 @@ export class RotationOrchestrator {
    * kept in memory only, so a restarted stack looks at every secret again.
    */
   readonly #notDueBefore = new Map<string, number>();
+  readonly #maxConcurrent: number;
+  /** Rotations invoking the handler now, and those waiting for one of them to end. */
+  #invoking = 0;
+  readonly #waiting: (() => void)[] = [];
   #ticking: Promise<void> | undefined;
   #tickAgain = false;
   #stop: (() => void) | undefined;
@@ -142,6 +151,27 @@ export class RotationOrchestrator {
     this.#testMode = options.testRotation ?? 'create-set-test';
     this.#catchUp = options.catchUpMissedWindows ?? true;
     this.#tickIntervalMs = options.tickIntervalMs ?? 1000;
+    const max = options.maxConcurrentRotations ?? Number.POSITIVE_INFINITY;
+    if (!(max === Number.POSITIVE_INFINITY || (Number.isInteger(max) && max >= 1))) {
+      throw new TypeError(
+        'maxConcurrentRotations must be a whole number ≥ 1, e.g. 50; leave it unset for no bound.',
+      );
+    }
+    this.#maxConcurrent = max;
+  }
+
+  /** Runs `work` once fewer than `maxConcurrentRotations` others run; waiting ones go in order. */
+  async #inSlot<T>(work: () => Promise<T>): Promise<T> {
+    if (this.#invoking < this.#maxConcurrent) this.#invoking += 1;
+    // A finishing rotation hands its slot straight to the first waiting one.
+    else await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    try {
+      return await work();
+    } finally {
+      const next = this.#waiting.shift();
+      if (next) next();
+      else this.#invoking -= 1;
+    }
   }
 
   /** Starts the scheduler: on every jump of a virtual clock, else on an interval of the system clock. */
@@ -226,11 +256,13 @@ export class RotationOrchestrator {
       const described = await describe(this.#port, secretArn, region);
       const roleArn = described.ExternalSecretRotationRoleArn;
       await this.#publish('RotationStarted', secretArn, versionId);
-      const attempt = await this.#runner.run(secretArn, versionId, {
-        trigger,
-        signal: controller.signal,
-        ...(roleArn === undefined ? {} : { roleArn }),
-      });
+      const attempt = await this.#inSlot(() =>
+        this.#runner.run(secretArn, versionId, {
+          trigger,
+          signal: controller.signal,
+          ...(roleArn === undefined ? {} : { roleArn }),
+        }),
+      );
       if (attempt.result === 'abandoned') {
         await this.#cleanUp(secretArn, versionId, region).catch(() => undefined);
       }
@@ -279,12 +311,14 @@ export class RotationOrchestrator {
         await copyCurrentToPending({ port: this.#port, secretArn, versionId, region }).catch(() => undefined);
         steps = ['testSecret'];
       }
-      const attempt = await this.#runner.run(secretArn, versionId, {
-        trigger: 'test',
-        steps,
-        signal: controller.signal,
-        ...(roleArn === undefined ? {} : { roleArn }),
-      });
+      const attempt = await this.#inSlot(() =>
+        this.#runner.run(secretArn, versionId, {
+          trigger: 'test',
+          steps,
+          signal: controller.signal,
+          ...(roleArn === undefined ? {} : { roleArn }),
+        }),
+      );
       try {
         await this.#cleanUp(secretArn, versionId, region, this.#testMode === 'create-set-test');
       } catch (error) {
