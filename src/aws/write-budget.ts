@@ -24,10 +24,8 @@ export const QUOTA_COUNTED_COMMANDS: ReadonlySet<string> = new Set([
   'UpdateSecretVersionStageCommand',
 ]);
 
-/** AWS's write quota per account and Region. */
-export const AWS_WRITES_PER_SECOND = 50;
 const DEFAULT_JITTER_MS = 50;
-/** Scopes whose next slot is this far in the past are forgotten once the map grows past this size. */
+/** Past this many scopes, those with nothing reserved ahead are forgotten (they would start afresh anyway). */
 const MAX_SCOPES = 10_000;
 
 export interface WriteBudgetOptions {
@@ -35,7 +33,7 @@ export interface WriteBudgetOptions {
   writesPerSecond: number;
   /**
    * How many writes the quota admits at once (its bucket). Not confirmed by AWS; default one
-   * second's worth, which is what the local stack enforces.
+   * second's worth (at least one), which is what the local stack enforces.
    */
   burst?: number;
   /**
@@ -76,7 +74,7 @@ export class WriteBudget {
   readonly #due = new Map<string, number>();
 
   constructor(options: WriteBudgetOptions) {
-    const { writesPerSecond, burst = writesPerSecond, jitterMs = DEFAULT_JITTER_MS } = options;
+    const { writesPerSecond, burst = Math.max(1, writesPerSecond), jitterMs = DEFAULT_JITTER_MS } = options;
     if (!(Number.isFinite(writesPerSecond) && writesPerSecond > 0))
       throw invalid('writesPerSecond', 'must be a positive number of writes per second, e.g. 50.');
     if (!(Number.isFinite(burst) && burst >= 1))

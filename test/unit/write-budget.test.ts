@@ -119,6 +119,17 @@ describe('Class: WriteBudget', () => {
     expect(waits).toEqual([0, 1050, 2100]);
   });
 
+  it('paces a quota below one write per second, one write at a time', () => {
+    // Prepare
+    const { budget } = budgetOnVirtualClock({ writesPerSecond: 0.5, jitterMs: 0 });
+
+    // Act
+    const waits = reserveMany(budget, 'scope', 3);
+
+    // Assess
+    expect(waits).toEqual([0, 2000, 4000]);
+  });
+
   it('paces each account and Region on its own', () => {
     // Prepare
     const { budget } = budgetOnVirtualClock({ writesPerSecond: 1, jitterMs: 0 });
