@@ -129,6 +129,11 @@ export class WriteBudget {
  * The scope a write counts against: the account and Region of its `SecretId` ARN. A secret named
  * without an ARN (Rotor always has the ARN: Secrets Manager passes it) counts against one shared
  * scope, which can only make the budget stricter.
+ *
+ * @example
+ * ```ts
+ * writeScopeOf({ SecretId: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:app-AbCdEf' }); // '111122223333/eu-west-1'
+ * ```
  */
 export function writeScopeOf(input: unknown): string {
   const secretId = (input as { SecretId?: unknown } | undefined)?.SecretId;
