@@ -266,7 +266,7 @@ function printColdStart(c: ColdStartFigures): void {
 
 function printFleet(title: string, f: FleetFigures): void {
   console.log(
-    `\n${title} (${f.secrets} ${f.partner} secrets across ${f.accounts} accounts, write quota ${f.writesPerSecondPerAccount}/s per account)`,
+    `\n${title} (${f.secrets} ${f.partner} secrets across ${f.accounts} accounts in ${f.workers} processes, write quota ${f.writesPerSecondPerAccount}/s per account)`,
   );
   console.table({
     'rotations / s': `${f.rotationsPerSecond.toFixed(1)} of a quota bound of ${f.boundRotationsPerSecond.toFixed(0)} (${(f.shareOfBound * 100).toFixed(1)} %; target ≥ ${FLEET_TARGET_SHARE_OF_BOUND * 100} %)`,
@@ -274,9 +274,9 @@ function printFleet(title: string, f: FleetFigures): void {
     'failed rotations': `${f.failedRotations} (target 0)${
       Object.keys(f.failures).length ? `; failed attempts: ${JSON.stringify(f.failures)}` : ''
     }`,
-    'throttled requests': `${f.throttledRequests} (retried by the SDK)`,
+    'throttled requests': `${f.throttledRequests} (retried by the SDK); partner: ${f.partnerRateLimitedRequests} of ${f.partnerRequests} refused by its rate limit (retried by the client)`,
     'writes / rotation': `${f.writesPerRotation.toFixed(2)}`,
-    'limit observed': `event loop busy ${(f.eventLoopUtilization * 100).toFixed(0)} %, ${f.processCpuMsPerRotation.toFixed(1)} ms CPU / rotation, load average ${f.loadAverage.toFixed(2)}, ${f.wallSeconds.toFixed(1)} s`,
+    'limit observed': `event loop busy ${(f.eventLoopUtilization * 100).toFixed(0)} % (mean of processes), ${f.processCpuMsPerRotation.toFixed(1)} ms CPU / rotation, load average ${f.loadAverage.toFixed(2)}, ${f.wallSeconds.toFixed(1)} s`,
   });
 }
 

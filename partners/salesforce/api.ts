@@ -4,10 +4,13 @@
  * is the org's My Domain, a 401 re-runs the client-credentials grant (jsforce's default refresher
  * wants a refresh token, which this flow never gets), and POSTs carry a `{}` body (Salesforce may
  * hang on a body-less POST to `/staged`). Every URL is built from ids, never taken from a response.
+ * A call Salesforce refuses for its request limits (`REQUEST_LIMIT_EXCEEDED`, `rate_limit_exceeded`)
+ * is retried a few times with back-off (`retryThrottled`): it did not run, so sending it again is safe.
  */
 import { Connection, type HttpMethods, OAuth2 } from 'jsforce/lib/core.js';
 import { setDefaults } from 'jsforce/lib/request.js';
 import { CredentialRejectedError } from '../../src/engine/errors.ts';
+import { retryThrottled } from '../../src/runtime/throttle-retry.ts';
 import { classifySalesforceError } from './errors.ts';
 import type { SalesforcePair, StagedCredential } from './types.ts';
 
@@ -38,12 +41,13 @@ function oauth2For(pair: SalesforcePair): OAuth2 {
 }
 
 async function clientCredentialsToken(pair: SalesforcePair): Promise<TokenResponse> {
-  let response: TokenResponse;
-  try {
-    response = (await oauth2For(pair).requestToken({ grant_type: 'client_credentials' })) as TokenResponse;
-  } catch (error) {
-    throw classifySalesforceError(error, 'client-credentials token request');
-  }
+  const response = await retryThrottled(async () => {
+    try {
+      return (await oauth2For(pair).requestToken({ grant_type: 'client_credentials' })) as TokenResponse;
+    } catch (error) {
+      throw classifySalesforceError(error, 'client-credentials token request');
+    }
+  });
   if (!response?.access_token || response.token_type !== 'Bearer') {
     throw new CredentialRejectedError(
       'Salesforce client-credentials token request returned no Bearer token; check that the client credentials flow is enabled.',
@@ -95,15 +99,17 @@ export class SalesforceApi {
     return `/services/data/${this.#apiVersion}/apps/oauth/credentials/${encodeURIComponent(appId)}/${encodeURIComponent(consumerId)}${suffix}`;
   }
 
-  async #call<T>(action: string, request: { method: HttpMethods; url: string; body?: string }): Promise<T> {
-    try {
-      return (await this.#conn.request<T>({
-        ...request,
-        headers: request.body === undefined ? {} : { 'Content-Type': 'application/json' },
-      })) as T;
-    } catch (error) {
-      throw classifySalesforceError(error, action);
-    }
+  #call<T>(action: string, request: { method: HttpMethods; url: string; body?: string }): Promise<T> {
+    return retryThrottled(async () => {
+      try {
+        return (await this.#conn.request<T>({
+          ...request,
+          headers: request.body === undefined ? {} : { 'Content-Type': 'application/json' },
+        })) as T;
+      } catch (error) {
+        throw classifySalesforceError(error, action);
+      }
+    });
   }
 
   /** `GET …/staged`: the slot's content (0 or 1 item); a 404 means empty. */

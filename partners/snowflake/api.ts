@@ -2,9 +2,12 @@
  * A small client of Snowflake's SQL API (`POST /api/v2/statements`, polling
  * `GET /api/v2/statements/{handle}`), authenticated with a key-pair JWT per request. Hand-written
  * on the runtime's HTTP client because the Snowflake SDK is not installed and four statements need no driver.
+ * A `429` is retried a few times (`retryThrottled`), after its `Retry-After` when it has one: the
+ * statement was refused before it ran, and it is resubmitted under the same `requestId` anyway.
  */
 import { type KeyObject, randomUUID } from 'node:crypto';
 import type { PartnerHttpClient } from '../../src/runtime/partner.ts';
+import { retryThrottled, type ThrottleRetryOptions } from '../../src/runtime/throttle-retry.ts';
 import { classifySnowflakeError, SnowflakeMalformedResponseError, SnowflakeResponseError } from './errors.ts';
 import { signKeyPairJwt } from './jwt.ts';
 import { describeUser } from './sql.ts';
@@ -37,9 +40,18 @@ export interface SnowflakeApiOptions {
   pollIntervalMs?: number;
   /** The runtime's egress-guarded HTTP client (`context.http`): it checks every host and redirect. */
   http: PartnerHttpClient;
+  /** The retry of a `429` (default: `retryThrottled`'s, 3 retries); injected in tests. */
+  throttleRetry?: ThrottleRetryOptions;
 }
 
 const RETRY_STATUSES = new Set([502, 503, 504]);
+
+/** One HTTP answer of the SQL API. */
+interface Answer {
+  status: number;
+  body: Record<string, unknown>;
+  retryAfterSeconds?: number;
+}
 
 /**
  * Runs statements as one user, signed with one private key.
@@ -64,11 +76,17 @@ export class SnowflakeSqlApi {
    * @throws {RotorError} categorised: 401 rejected, 403/insufficient privileges denied, 429 throttled, 5xx/timeouts unavailable.
    */
   async execute(statement: string, action: string): Promise<ResultSet> {
-    try {
-      return await this.#execute(statement);
-    } catch (error) {
-      throw classifySnowflakeError(error, action);
-    }
+    const requestId = randomUUID();
+    let submitted = false;
+    return retryThrottled(async () => {
+      try {
+        return await this.#execute(statement, requestId, submitted);
+      } catch (error) {
+        throw classifySnowflakeError(error, action);
+      } finally {
+        submitted = true;
+      }
+    }, this.#options.throttleRetry);
   }
 
   /** The user's key slots and the fingerprint each holds, from `DESC USER`. */
@@ -81,11 +99,11 @@ export class SnowflakeSqlApi {
     }
   }
 
-  async #execute(statement: string): Promise<ResultSet> {
-    const requestId = randomUUID();
+  /** Submits `statement` (a resubmission when `resubmit`), retrying network faults and 5xx. */
+  async #execute(statement: string, requestId: string, resubmit: boolean): Promise<ResultSet> {
     const retries = this.#options.retries ?? 1;
     for (let attempt = 0; ; attempt += 1) {
-      const query = new URLSearchParams({ requestId, ...(attempt > 0 ? { retry: 'true' } : {}) });
+      const query = new URLSearchParams({ requestId, ...(resubmit || attempt > 0 ? { retry: 'true' } : {}) });
       try {
         const response = await this.#request('POST', `/api/v2/statements?${query}`, {
           statement,
@@ -100,7 +118,7 @@ export class SnowflakeSqlApi {
   }
 
   /** Follows a 202 (still running) to the final result, a bounded number of times. */
-  async #settle(first: { status: number; body: Record<string, unknown> }): Promise<ResultSet> {
+  async #settle(first: Answer): Promise<ResultSet> {
     let response = first;
     for (let polls = 0; response.status === 202; polls += 1) {
       const handle = response.body.statementHandle;
@@ -110,15 +128,12 @@ export class SnowflakeSqlApi {
       await new Promise((resolve) => setTimeout(resolve, this.#options.pollIntervalMs ?? 250));
       response = await this.#request('GET', `/api/v2/statements/${handle}`);
     }
-    if (response.status !== 200) throw new SnowflakeResponseError(response.status, response.body);
+    if (response.status !== 200)
+      throw new SnowflakeResponseError(response.status, response.body, response.retryAfterSeconds);
     return response.body as ResultSet;
   }
 
-  async #request(
-    method: 'GET' | 'POST',
-    path: string,
-    body?: object,
-  ): Promise<{ status: number; body: Record<string, unknown> }> {
+  async #request(method: 'GET' | 'POST', path: string, body?: object): Promise<Answer> {
     const { baseUrl, account, user, privateKey, algorithm, now } = this.#options;
     const jwt = signKeyPairJwt({ account, user, privateKey, algorithm, now: now() });
     const response = await this.#options.http.fetch(new URL(path, baseUrl), {
@@ -144,7 +159,15 @@ export class SnowflakeSqlApi {
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
       throw new SnowflakeMalformedResponseError(response.status);
     }
-    return { status: response.status, body: parsed as Record<string, unknown> };
+    const retryAfter = response.headers.get('retry-after');
+    return {
+      status: response.status,
+      body: parsed as Record<string, unknown>,
+      // Seconds only; an HTTP date is ignored (the back-off applies then).
+      ...(retryAfter !== null && /^\d{1,5}$/.test(retryAfter)
+        ? { retryAfterSeconds: Number(retryAfter) }
+        : {}),
+    };
   }
 }
 

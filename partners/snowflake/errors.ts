@@ -20,8 +20,14 @@ export class SnowflakeResponseError extends Error {
   /** Snowflake's error code, e.g. `390144` (JWT invalid) or `003001` (insufficient privileges). */
   readonly code: string | undefined;
   readonly sqlState: string | undefined;
+  /** The answer's `Retry-After` in seconds, when it had one. */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(status: number, body: { code?: string; sqlState?: string; message?: string }) {
+  constructor(
+    status: number,
+    body: { code?: string; sqlState?: string; message?: string },
+    retryAfterSeconds?: number,
+  ) {
     super(
       `HTTP ${status}${body.code ? ` code ${body.code}` : ''}${body.sqlState ? ` SQL state ${body.sqlState}` : ''}${body.message ? `: ${brief(body.message)}` : ''}`,
     );
@@ -29,6 +35,7 @@ export class SnowflakeResponseError extends Error {
     this.status = status;
     this.code = body.code;
     this.sqlState = body.sqlState;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 
@@ -92,7 +99,12 @@ export function classifySnowflakeError(error: unknown, action: string): RotorErr
         { cause: error },
       );
     }
-    if (status === 429) return new ThrottledError(`${detail}. Retry later.`, { cause: error });
+    if (status === 429) {
+      return new ThrottledError(`${detail}. Retry later.`, {
+        cause: error,
+        ...(error.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: error.retryAfterSeconds }),
+      });
+    }
     if (status === 408 || status >= 500) {
       return new PartnerUnavailableError(`${detail}. Retry later.`, { cause: error });
     }

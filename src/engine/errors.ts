@@ -77,8 +77,15 @@ export class PartnerUnavailableError extends RotorError {
 
 /** The partner or AWS asked us to slow down. */
 export class ThrottledError extends RotorError {
-  constructor(message: string, options?: { cause?: unknown; context?: ErrorContext }) {
+  /** How long the partner asked to wait (its `Retry-After`), when it said. */
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(
+    message: string,
+    options?: { cause?: unknown; context?: ErrorContext; retryAfterSeconds?: number },
+  ) {
     super('throttled', message, options);
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 }
 

@@ -4,10 +4,17 @@
  * a deployment: the function gets the *name* of the Secrets Manager secret or SSM SecureString
  * parameter holding it and reads it at run time through Powertools Parameters (cached).
  * `ROTOR_EXTERNAL_ID` remains for local use.
+ *
+ * `ROTOR_SM_WRITES_PER_SECOND` paces the function's quota-counted Secrets Manager writes
+ * (`PutSecretValue`, `UpdateSecret`, `UpdateSecretVersionStage`) per account and Region through a
+ * `WriteBudget` (`src/aws/write-budget.ts`); unset, writes are not paced and a `ThrottlingException` is left to the SDK's
+ * retry. The budget lives in one container: with several containers writing to one account at
+ * once, give each its share (AWS's quota of 50, divided by the function's reserved concurrency).
  */
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SSMClient } from '@aws-sdk/client-ssm';
+import type { WriteBudgetOptions } from '../aws/write-budget.ts';
 import { InvalidConfigurationError } from '../engine/errors.ts';
 
 /** How long a fetched ExternalId is reused before it is read again (rotating it takes effect within this). */
@@ -34,6 +41,8 @@ export interface HandlerConfig {
   eventBusName: string | undefined;
   /** Grace-period revocation schedules; none when unset (revocation then happens on the next rotation). */
   scheduler: SchedulerConfig | undefined;
+  /** Pacing of quota-counted Secrets Manager writes (`ROTOR_SM_WRITES_PER_SECOND`); none when unset. */
+  writeBudget: WriteBudgetOptions | undefined;
 }
 
 function simulatorUrlsFrom(env: NodeJS.ProcessEnv): Record<string, string> | undefined {
@@ -61,6 +70,19 @@ function gracePeriodFrom(env: NodeJS.ProcessEnv): number | undefined {
     });
   }
   return Number(raw);
+}
+
+function writeBudgetFrom(env: NodeJS.ProcessEnv): WriteBudgetOptions | undefined {
+  const raw = env.ROTOR_SM_WRITES_PER_SECOND;
+  if (raw === undefined || raw === '') return undefined;
+  const writesPerSecond = Number(raw);
+  if (!/^[0-9]{1,6}(\.[0-9]{1,3})?$/.test(raw) || !(writesPerSecond > 0)) {
+    throw new InvalidConfigurationError(
+      'ROTOR_SM_WRITES_PER_SECOND must be a positive number of writes per second (e.g. 50, or 50 divided by the reserved concurrency); unset it to leave writes unpaced.',
+      { field: 'ROTOR_SM_WRITES_PER_SECOND' },
+    );
+  }
+  return { writesPerSecond };
 }
 
 function externalIdFrom(env: NodeJS.ProcessEnv): HandlerConfig['externalId'] {
@@ -122,6 +144,7 @@ export function handlerConfigFrom(env: NodeJS.ProcessEnv): HandlerConfig {
     simulatorUrls: simulatorUrlsFrom(env),
     eventBusName: env.ROTOR_EVENT_BUS_NAME || undefined,
     scheduler: schedulerFrom(env),
+    writeBudget: writeBudgetFrom(env),
   };
 }
 

@@ -12,6 +12,8 @@
  * - `ROTOR_EVENT_BUS_NAME`: Rotor's EventBridge bus (events are dropped when unset);
  * - `ROTOR_SCHEDULE_GROUP`, `ROTOR_REVOCATION_FUNCTION_ARN`, `ROTOR_SCHEDULER_ROLE_ARN`: grace-period
  *   revocation schedules (none when unset);
+ * - `ROTOR_SM_WRITES_PER_SECOND`: pace this container's quota-counted Secrets Manager writes
+ *   (unset: not paced);
  * - `ROTOR_SIMULATOR_MODE=true`: accept loopback partner URLs (local stack and tests only);
  * - `ROTOR_SIMULATOR_URLS`: in simulator mode, JSON `{ "<Type>": "<simulator base URL>" }`.
  */

@@ -17,6 +17,7 @@ import {
   SecretsManagerClients,
   type SecretsManagerClientsOptions,
 } from '../aws/roles.ts';
+import { applyWriteBudget, budgetedClientFactory, WriteBudget } from '../aws/write-budget.ts';
 import { RotationEngine } from '../engine/engine.ts';
 import { fanOut, lazySink, type RotorEvent, type RotorEventSink } from '../engine/events.ts';
 import type { RotationLogger } from '../runtime/logger.ts';
@@ -97,7 +98,12 @@ export async function wireHandler(
     tracer ? tracer.captureAWSv3Client(client) : client;
   const metrics = options.metrics ?? observability.metrics;
   const log = options.logger ?? powertoolsLogger(observability.logger);
-  const secretsManager = options.secretsManager ?? traced(new SecretsManagerClient(ENGINE_CLIENT_CONFIG));
+  // Paces this container's quota-counted writes (ROTOR_SM_WRITES_PER_SECOND), shared by every client.
+  const writeBudget = config.writeBudget && new WriteBudget(config.writeBudget);
+  const secretsManager = applyWriteBudget(
+    options.secretsManager ?? traced(new SecretsManagerClient(ENGINE_CLIENT_CONFIG)),
+    writeBudget,
+  );
 
   const schedulerConfig = config.scheduler;
   const scheduler = schedulerConfig
@@ -142,7 +148,7 @@ export async function wireHandler(
       customerRoleName: config.customerRoleName,
       externalId: externalIdReader(config, secretsManager),
       now: options.now,
-      createClient: options.createSecretsManagerClient,
+      createClient: budgetedClientFactory(options.createSecretsManagerClient, writeBudget),
     }),
     logger: log,
     events: { publish: (event) => sink.publish(decorate(event)) },

@@ -11,6 +11,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { STSClient } from '@aws-sdk/client-sts';
+import { applyWriteBudget, WriteBudget } from '../aws/write-budget.ts';
 import { createRotationHandler } from '../handlers/rotation.ts';
 import { PartnerCatalog } from '../runtime/catalog.ts';
 import { type RotationLogger, silentLogger } from '../runtime/logger.ts';
@@ -39,7 +40,12 @@ import {
   type ScheduleEntry,
 } from './orchestrator/index.ts';
 import type { RotationRunner } from './rotation-runner.ts';
-import { SECRETS_COLLECTION, SecretsManagerService, type StoredSecret } from './secrets-manager/index.ts';
+import {
+  SECRETS_COLLECTION,
+  SecretsManagerService,
+  type StoredSecret,
+  type WriteQuotaOptions,
+} from './secrets-manager/index.ts';
 import { LocalStorage } from './storage/index.ts';
 import { StsService } from './sts/index.ts';
 
@@ -70,6 +76,12 @@ export interface LocalStackOptions {
   demoSecrets?: boolean;
   /** The stack's clock (secret dates, session expiry, event times); a virtual clock in tests. */
   now?: () => Date;
+  /**
+   * Secrets Manager's write quota, enforced per account and Region (`ThrottlingException` beyond;
+   * AWS: `{ writesPerSecond: 50 }`). The stack's rotation handler then paces its writes to it.
+   * Default off.
+   */
+  writeQuota?: WriteQuotaOptions;
 }
 
 export interface LocalSimulator {
@@ -244,6 +256,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         defaultRegion: region,
         now: options.now,
         onRotationRequested: (request) => orchestration?.orchestrator.onRotationRequested(request),
+        ...(options.writeQuota === undefined ? {} : { writeQuota: options.writeQuota }),
       },
       {
         persistence: {
@@ -276,10 +289,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const bus = new DurableEventBus(storage.collection<OrchestratorEvent>(EVENTS_COLLECTION));
     const unsubscribe = events.subscribe((record) => bus.announce(record));
     closers.unshift(async () => unsubscribe());
+    // With a write quota, the handler's clients — its own and one per assumed customer role — share
+    // one budget paced to it on the quota's clock, so rotations wait for the quota rather than
+    // back off from it.
+    const writeBudget =
+      options.writeQuota &&
+      new WriteBudget({ ...options.writeQuota, now: () => (options.now?.() ?? new Date()).getTime() });
     const rotate = createRotationHandler({
-      secretsManager: new SecretsManagerClient({ endpoint, region, credentials: rotorKey }),
+      secretsManager: applyWriteBudget(
+        new SecretsManagerClient({ endpoint, region, credentials: rotorKey }),
+        writeBudget,
+      ),
       sts: new STSClient({ endpoint, region, credentials: rotorKey }),
-      createSecretsManagerClient: (config) => new SecretsManagerClient({ ...config, endpoint }),
+      createSecretsManagerClient: (config) =>
+        applyWriteBudget(new SecretsManagerClient({ ...config, endpoint }), writeBudget),
       env: {
         ROTOR_CUSTOMER_ROLE_NAME: identity.rotor.customerRoleName,
         ROTOR_EXTERNAL_ID: identity.rotor.externalId,

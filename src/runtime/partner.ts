@@ -3,6 +3,8 @@
  * CLI and the docs derive everything from it. The rotator itself is loaded lazily, so a rotation
  * pulls in only its own partner's code.
  */
+
+import type { SimulatorRateLimit } from '../kit/simulator/rate-limit.ts';
 import type { RotationLogger } from './logger.ts';
 
 /** A JSON Schema object, as stored in `schemas/`. */
@@ -148,6 +150,14 @@ export interface SimulatorProbe<S extends SecretValue = SecretValue> {
   advanceTime(ms: number): void;
 }
 
+/** How a simulator is started. */
+export interface SimulatorStartOptions {
+  /** 0 or absent: a free port. */
+  port?: number;
+  /** The partner's request rate limit per org or account (default none), answered in the partner's shape. */
+  rateLimit?: SimulatorRateLimit;
+}
+
 /** A running partner simulator: an HTTP server on loopback that follows the partner's API. */
 export interface RunningSimulator {
   readonly baseUrl: string;
@@ -203,7 +213,7 @@ export interface PartnerManifest<
   /** Loads the rotator on first use. */
   loadRotator(): Promise<PartnerRotatorV1<S, M>>;
   /** Starts the partner's simulator. */
-  startSimulator(options: { port?: number }): Promise<RunningSimulator>;
+  startSimulator(options: SimulatorStartOptions): Promise<RunningSimulator>;
   /** A ready-to-rotate secret against a running simulator (the local stack's demo secret). */
   demoSecret?(seed: object): { value: S; metadata: Record<string, string> };
 }

@@ -13,6 +13,7 @@ import {
   InvalidConfigurationError,
   PermissionDeniedError,
   RotorError,
+  ThrottledError,
 } from '../../src/engine/errors.ts';
 import { ROTATION_STEPS } from '../../src/engine/event.ts';
 import { stepEvent } from '../support/bench.ts';
@@ -33,6 +34,7 @@ afterAll(async () => {
 });
 afterEach(() => {
   bench.sim.clearFaults();
+  bench.sim.setRateLimit(undefined);
   bench.sim.setRestSecretAccess(true);
   bench.sim.setUserPermissions(true);
 });
@@ -135,6 +137,62 @@ describe('Partner: SalesforceClientSecret (engine over HTTP)', () => {
     // The retried rotation completes.
     await bench.runSteps(secret.arn, token);
     expect((await orgSnapshot(bench, secret.arn)).stages?.[token]).toEqual(['AWSCURRENT']);
+  });
+
+  it('ends succeeded under the org’s rate limit: refused calls are retried by the client (I4)', async () => {
+    // Prepare
+    const secret = await bench.createSecret();
+    bench.sim.setRateLimit({ requestsPerSecond: 4, burst: 2 });
+    bench.sim.clearRequests();
+
+    // Act
+    const token = await bench.rotate(secret);
+
+    // Assess
+    const refused = bench.sim.requests().filter((r) => r.status === 403 || r.status === 400);
+    expect(refused.length).toBeGreaterThan(0);
+    expect((await orgSnapshot(bench, secret.arn)).stages?.[token]).toEqual(['AWSCURRENT']);
+    const current = await bench.valueAt(secret.arn, 'AWSCURRENT');
+    expect(bench.sim.authenticates(current.consumerKey!, current.consumerSecret!)).toBe(true);
+    expect(bench.sim.liveCredentials(secret.value.appId).length).toBeLessThanOrEqual(
+      manifest.maxLiveCredentials,
+    );
+    const posts = bench.sim.requests().filter((r) => r.method === 'POST' && r.status === 201);
+    expect(posts).toHaveLength(1);
+  });
+
+  it('fails throttled when the limit outlasts the client’s retries; retried, the rotation ends succeeded with no orphan (I4)', async () => {
+    // Prepare: the org admits the first four calls (createSecret's three, testSecret's token), then nothing.
+    const secret = await bench.createSecret();
+    const token = await bench.startRotation(secret);
+    bench.sim.setRateLimit({ requestsPerSecond: 0.001, burst: 4 });
+    bench.sim.clearRequests();
+    let failed: { step: string; error: unknown } | undefined;
+    for (const step of ROTATION_STEPS) {
+      const error = await bench.engine.run(stepEvent(secret.arn, token, step)).catch((e: unknown) => e);
+      if (error) {
+        failed = { step, error };
+        break;
+      }
+    }
+    const liveWhileFailed = bench.sim.liveCredentials(secret.value.appId).length;
+
+    // Act: the limit has cleared; the failed step and those after it run again with the same token.
+    bench.sim.setRateLimit(undefined);
+    for (const step of ROTATION_STEPS.slice(ROTATION_STEPS.indexOf(failed?.step as never)))
+      await bench.engine.run(stepEvent(secret.arn, token, step));
+
+    // Assess
+    expect(failed?.error).toBeInstanceOf(ThrottledError);
+    // After the staged set was minted: the case an orphan could come from.
+    expect(failed?.step).toBe('finishSecret');
+    expect(liveWhileFailed).toBe(2);
+    expect((await orgSnapshot(bench, secret.arn)).stages?.[token]).toEqual(['AWSCURRENT']);
+    expect(bench.sim.liveCredentials(secret.value.appId).length).toBeLessThanOrEqual(
+      manifest.maxLiveCredentials,
+    );
+    const posts = bench.sim.requests().filter((r) => r.method === 'POST' && r.path.endsWith('/staged'));
+    expect(posts).toHaveLength(1);
   });
 
   it('rotates with an admin secret: the admin pair performs the calls and is left alone', async () => {

@@ -50,12 +50,24 @@ describe('Function: handlerConfigFrom', () => {
     [{ ROTOR_SCHEDULE_GROUP: 'rotor-revocations' }, 'ROTOR_REVOCATION_FUNCTION_ARN'],
     [{ ROTOR_GRACE_PERIOD_SECONDS: 'an hour' }, 'ROTOR_GRACE_PERIOD_SECONDS'],
     [{ ROTOR_SIMULATOR_URLS: '[1]' }, 'ROTOR_SIMULATOR_URLS'],
+    [{ ROTOR_SM_WRITES_PER_SECOND: '0' }, 'ROTOR_SM_WRITES_PER_SECOND'],
+    [{ ROTOR_SM_WRITES_PER_SECOND: 'fifty' }, 'ROTOR_SM_WRITES_PER_SECOND'],
   ])('refuses %j, naming %s', (env, field) => {
     // Act
     const act = () => handlerConfigFrom(env);
 
     // Assess
     expect(act).toThrow(expect.objectContaining({ category: 'invalid-configuration', field }));
+  });
+
+  it('reads the write budget of Secrets Manager writes from ROTOR_SM_WRITES_PER_SECOND', () => {
+    // Act
+    const paced = handlerConfigFrom({ ROTOR_SM_WRITES_PER_SECOND: '12.5' });
+    const unpaced = handlerConfigFrom({});
+
+    // Assess
+    expect(paced.writeBudget).toEqual({ writesPerSecond: 12.5 });
+    expect(unpaced.writeBudget).toBeUndefined();
   });
 });
 

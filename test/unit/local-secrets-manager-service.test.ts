@@ -353,4 +353,46 @@ describe('Class: SecretsManagerService (one request, one atomic change)', () => 
         .sort(),
     ).toEqual(['AWSCURRENT', 'AWSPREVIOUS']);
   });
+
+  it('changes nothing it would have to persist when it only reads (reads are not compared with the store)', async () => {
+    // Prepare: a secret with versions, labels, tags, rotation and a replica; reads on a later day
+    const storage = LocalStorage.open();
+    const persistence = {
+      collection: storage.collection<never>(SECRETS_COLLECTION, { encrypted: true }),
+      transaction: <T>(work: () => T) => storage.transaction(work),
+    };
+    let now = START;
+    const first = new SecretsManagerService({ now: () => now }, { persistence });
+    const call = (service: SecretsManagerService, operation: string, input: unknown) =>
+      service.handle(operation, input, REGION) as Promise<Output>;
+    await call(first, 'CreateSecret', {
+      Name: 'full',
+      SecretString: 'v1',
+      Tags: [{ Key: 't', Value: '1' }],
+      AddReplicaRegions: [{ Region: 'eu-west-1' }],
+    });
+    await call(first, 'PutSecretValue', { SecretId: 'full', SecretString: 'v2' });
+    await call(first, 'RotateSecret', {
+      SecretId: 'full',
+      RotationLambdaARN: 'arn:aws:lambda:us-east-1:000000000000:function:rotor-rotation',
+      RotationRules: { AutomaticallyAfterDays: 7 },
+    });
+    now = new Date(START.getTime() + 48 * HOUR_MS);
+
+    // Act
+    await call(first, 'DescribeSecret', { SecretId: 'full' });
+    await call(first, 'ListSecretVersionIds', { SecretId: 'full', IncludeDeprecated: true });
+    await call(first, 'ListSecrets', {});
+    await call(first, 'GetRandomPassword', {});
+    const reloaded = new SecretsManagerService({ now: () => now }, { persistence });
+    const views = async (service: SecretsManagerService) => [
+      await call(service, 'DescribeSecret', { SecretId: 'full' }),
+      await call(service, 'ListSecretVersionIds', { SecretId: 'full', IncludeDeprecated: true }),
+    ];
+    const [inMemory, stored] = [await views(first), await views(reloaded)];
+    storage.close();
+
+    // Assess
+    expect(stored).toEqual(inMemory);
+  });
 });

@@ -59,6 +59,15 @@ export interface SalesforceSimulatorBehaviour {
   maxApiVersion: number;
   /** Daily API request allocation, reported by `/limits` and `Sforce-Limit-Info`, enforced with 403. */
   dailyApiRequestLimit: number;
+  /**
+   * A REST request over the simulator's `rateLimit` option. Salesforce answers its request limits
+   * with 403 `REQUEST_LIMIT_EXCEEDED`; that a per-second limit answers the same is Not confirmed.
+   */
+  rateLimitRestError: RestErrorSpec;
+  /** A token request over the `rateLimit` option (`rate_limit_exceeded`; status and text Not confirmed). */
+  rateLimitTokenError: OAuthErrorSpec;
+  /** Whether a rate-limited answer carries `Retry-After` (Not confirmed; default false). */
+  rateLimitRetryAfter: boolean;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -106,6 +115,13 @@ export const DEFAULT_BEHAVIOUR: Readonly<SalesforceSimulatorBehaviour> = Object.
   stagedLifetimeMs: 30 * DAY_MS,
   maxApiVersion: 66,
   dailyApiRequestLimit: 15_000,
+  rateLimitRestError: {
+    status: 403,
+    errorCode: 'REQUEST_LIMIT_EXCEEDED',
+    message: 'TotalRequests Limit exceeded.',
+  },
+  rateLimitTokenError: { status: 400, error: 'rate_limit_exceeded', description: 'rate limit exceeded' },
+  rateLimitRetryAfter: false,
 });
 
 /** Defaults overlaid with `overrides`; nested error specs are copied so callers cannot mutate shared state. */
@@ -122,5 +138,7 @@ export function resolveBehaviour(
     clientCredentialsDisabledError: { ...merged.clientCredentialsDisabledError },
     restSecretAccessDisabledError: { ...merged.restSecretAccessDisabledError },
     missingPermissionsError: { ...merged.missingPermissionsError },
+    rateLimitRestError: { ...merged.rateLimitRestError },
+    rateLimitTokenError: { ...merged.rateLimitTokenError },
   };
 }

@@ -19,6 +19,7 @@
  */
 
 import { SimulatorClock } from '../../../src/kit/simulator/clock.ts';
+import { type SimulatorRateLimit, SimulatorRateLimiter } from '../../../src/kit/simulator/rate-limit.ts';
 import type { SimulatorProbe } from '../../../src/runtime/partner.ts';
 import {
   DEFAULT_BEHAVIOUR,
@@ -28,7 +29,7 @@ import {
   type SalesforceSimulatorBehaviour,
 } from './behaviour.ts';
 import { faultReply, type SimulatorFault, salesforceFaults } from './faults.ts';
-import { notFound, type Reply, type SimRequest } from './http.ts';
+import { notFound, oauthErrorFrom, type Reply, restErrorFrom, type SimRequest } from './http.ts';
 import { IdFactory, matchesId, RandomSource } from './ids.ts';
 import { handleOAuth } from './oauth-routes.ts';
 import { salesforceProbe } from './probe.ts';
@@ -51,6 +52,11 @@ export interface SalesforceSimulatorOptions {
   behaviour?: Partial<SalesforceSimulatorBehaviour>;
   /** Deterministic ids, keys and secrets. */
   seed?: string;
+  /**
+   * The org's request rate limit (token and REST requests together), on the simulator's clock;
+   * default none. Answered with `behaviour.rateLimitRestError` / `rateLimitTokenError`.
+   */
+  rateLimit?: SimulatorRateLimit;
 }
 
 /** The ECA pair, as printed by `rotor simulate SalesforceClientSecret`. */
@@ -91,6 +97,7 @@ export class SalesforceSimulator {
   readonly #apiUsage = { used: 0 };
   /** Shared with the org state, which reads it on every operation. */
   readonly #settings: { behaviour: SalesforceSimulatorBehaviour };
+  #rateLimiter: SimulatorRateLimiter | undefined;
 
   private constructor(parts: {
     server: SimulatorServer;
@@ -111,6 +118,8 @@ export class SalesforceSimulator {
   /** Starts the server on loopback with an org holding the app to rotate and an admin app. */
   static async start(options: SalesforceSimulatorOptions = {}): Promise<SalesforceSimulator> {
     const clock = new SimulatorClock(options.now);
+    // Checked before the server listens, so a bad option leaves nothing running.
+    const limiter = options.rateLimit && new SimulatorRateLimiter(options.rateLimit, () => clock.now());
     const settings = { behaviour: resolveBehaviour(DEFAULT_BEHAVIOUR, options.behaviour) };
     const state = new OrgState(
       new IdFactory(new RandomSource(options.seed)),
@@ -135,6 +144,7 @@ export class SalesforceSimulator {
     };
     Object.freeze(seed);
     simulator = new SalesforceSimulator({ server, state, clock, settings, seed });
+    simulator.#rateLimiter = limiter;
     return simulator;
   }
 
@@ -158,6 +168,12 @@ export class SalesforceSimulator {
 
   setBehaviour(overrides: Partial<SalesforceSimulatorBehaviour>): void {
     this.#settings.behaviour = resolveBehaviour(this.#settings.behaviour, overrides);
+  }
+
+  /** Limits the org's requests from now on (a fresh bucket), or lifts the limit (`undefined`). */
+  setRateLimit(limit: SimulatorRateLimit | undefined): void {
+    this.#rateLimiter =
+      limit === undefined ? undefined : new SimulatorRateLimiter(limit, () => this.#clock.now());
   }
 
   /** Pairs that authenticate now (keys only, never secrets). */
@@ -243,9 +259,19 @@ export class SalesforceSimulator {
     const path = request.url.pathname;
     const fault = this.#faults.take({ method: request.method, path: path + request.url.search });
     if (fault) return faultReply(fault, path);
+    const behaviour = this.#settings.behaviour;
+    const limited = this.#rateLimiter?.take(this.#state.orgId);
+    if (limited?.limited) {
+      // Refused before anything runs: a rate-limited request changes nothing and is not counted.
+      const reply = path.startsWith('/services/oauth2/')
+        ? oauthErrorFrom(behaviour.rateLimitTokenError)
+        : restErrorFrom(behaviour.rateLimitRestError);
+      return behaviour.rateLimitRetryAfter && reply.kind === 'json'
+        ? { ...reply, headers: { ...reply.headers, 'Retry-After': String(limited.retryAfterSeconds) } }
+        : reply;
+    }
     this.#state.sweep();
     const now = this.#clock.now();
-    const behaviour = this.#settings.behaviour;
     if (path.startsWith('/services/oauth2/')) {
       return handleOAuth({ state: this.#state, behaviour, baseUrl: this.baseUrl, now }, request);
     }

@@ -72,6 +72,14 @@ export class OrgState {
   userHasPermissions = true;
   readonly apps: ExternalClientApp[] = [];
   readonly #sessions = new Map<string, Session>();
+  /** Apps by 15-character id and by lower-cased 18-character id (ids match as `matchesId` says). */
+  readonly #appsById15 = new Map<string, ExternalClientApp>();
+  readonly #appsById18 = new Map<string, ExternalClientApp>();
+  /** Where each consumer key was issued; checked on lookup, so a key that died since is not found by it. */
+  readonly #consumerOfKey = new Map<string, { app: ExternalClientApp; consumer: Consumer }>();
+  readonly #appOfConsumer = new Map<Consumer, ExternalClientApp>();
+  /** The earliest `expirationDate` of a set not yet Expired: until then, a sweep has nothing to do. */
+  #nextExpiry = Number.POSITIVE_INFINITY;
   readonly #ids: IdFactory;
   readonly #clock: SimulatorClock;
   readonly #behaviour: () => SalesforceSimulatorBehaviour;
@@ -102,11 +110,18 @@ export class OrgState {
       ],
     };
     this.apps.push(app);
+    for (const consumer of app.consumers) {
+      this.#consumerOfKey.set(consumer.primary.key, { app, consumer });
+      this.#appOfConsumer.set(consumer, app);
+    }
+    this.#appsById15.set(app.id.slice(0, 15), app);
+    this.#appsById18.set(app.id.toLowerCase(), app);
     return app;
   }
 
   findApp(id: string): ExternalClientApp | undefined {
-    return this.apps.find((app) => matchesId(app.id, id));
+    const app = id.length === 15 ? this.#appsById15.get(id) : this.#appsById18.get(id.toLowerCase());
+    return app !== undefined && matchesId(app.id, id) ? app : undefined;
   }
 
   findConsumer(app: ExternalClientApp, id: string): Consumer | undefined {
@@ -116,12 +131,20 @@ export class OrgState {
   /** Moves sets past their `expirationDate` to `Expired` (or drops them); they stop authenticating. */
   sweep(): void {
     const now = this.#clock.now().getTime();
+    // Runs before every request: with many apps, walking them all each time was the simulator's cost.
+    if (now < this.#nextExpiry) return;
+    let next = Number.POSITIVE_INFINITY;
     for (const consumer of this.#consumers()) {
       const set = consumer.staged;
-      if (!set || set.state === 'Expired' || set.expirationDate.getTime() > now) continue;
+      if (!set || set.state === 'Expired') continue;
+      if (set.expirationDate.getTime() > now) {
+        next = Math.min(next, set.expirationDate.getTime());
+        continue;
+      }
       if (this.#behaviour().expiredStaged === 'remove') consumer.staged = null;
       else set.state = 'Expired';
     }
+    this.#nextExpiry = next;
   }
 
   /** Every pair that authenticates now: primaries, Active staged sets and unexpired Rotated sets. */
@@ -140,8 +163,20 @@ export class OrgState {
     return pairs;
   }
 
+  /** The live pair with consumer key `key` (what {@link livePairs} would list, without listing all). */
   findLiveKey(key: string): LivePair | undefined {
-    return this.livePairs().find((live) => live.pair.key === key);
+    this.sweep();
+    const issued = this.#consumerOfKey.get(key);
+    const live = issued && liveAt(issued.app, issued.consumer, key);
+    if (live) return live;
+    // A key no longer where it was issued (or never seen): look everywhere, as livePairs would.
+    for (const app of this.apps) {
+      for (const consumer of app.consumers) {
+        const found = liveAt(app, consumer, key);
+        if (found) return found;
+      }
+    }
+    return undefined;
   }
 
   authenticates(key: string, secret: string): boolean {
@@ -189,6 +224,9 @@ export class OrgState {
       expirationDate: new Date(now.getTime() + this.#behaviour().stagedLifetimeMs),
     };
     consumer.staged = set;
+    this.#nextExpiry = Math.min(this.#nextExpiry, set.expirationDate.getTime());
+    const app = this.#appOfConsumer.get(consumer);
+    if (app) this.#consumerOfKey.set(set.key, { app, consumer });
     return set;
   }
 
@@ -208,12 +246,23 @@ export class OrgState {
           : set.expirationDate,
     };
     consumer.staged = rotated;
+    this.#nextExpiry = Math.min(this.#nextExpiry, rotated.expirationDate.getTime());
     return rotated;
   }
 
   *#consumers(): Iterable<Consumer> {
     for (const app of this.apps) yield* app.consumers;
   }
+}
+
+/** The pair of `consumer` with `key`, if it authenticates now. */
+function liveAt(app: ExternalClientApp, consumer: Consumer, key: string): LivePair | undefined {
+  if (consumer.primary.key === key) return { app, consumer, pair: consumer.primary, kind: 'primary' };
+  const set = consumer.staged;
+  if (set?.key !== key) return undefined;
+  if (set.state === 'Active') return { app, consumer, pair: set, kind: 'staged-active', staged: set };
+  if (set.state === 'Rotated') return { app, consumer, pair: set, kind: 'rotated', staged: set };
+  return undefined;
 }
 
 /** Constant-time comparison: hashing first makes both inputs the same length. */

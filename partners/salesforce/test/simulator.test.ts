@@ -1316,6 +1316,104 @@ describe('Class: SalesforceSimulator', () => {
     });
   });
 
+  describe('Option: rateLimit', () => {
+    /** A clock that moves only when the test says, so the bucket refills only then. */
+    function frozenAt(iso: string) {
+      const clock = { now: new Date(iso) };
+      return { clock, now: () => clock.now };
+    }
+
+    it('answers REST requests past the org’s limit with 403 REQUEST_LIMIT_EXCEEDED, in Salesforce’s error shape', async () => {
+      // Prepare
+      const { now } = frozenAt('2026-03-01T00:00:00.000Z');
+      await start({ now, rateLimit: { requestsPerSecond: 2 } });
+      const token = await adminToken(); // one request of the two
+
+      // Act
+      const admitted = await api(token, 'GET', consumerPath());
+      const refused = await api<RestErrorBody[]>(token, 'GET', consumerPath());
+
+      // Assess
+      expect(admitted.status).toBe(200);
+      expect(refused.status).toBe(403);
+      expect(refused.headers.get('content-type')).toContain('application/json');
+      expect(refused.body).toEqual([
+        { message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' },
+      ]);
+      expect(refused.headers.get('retry-after')).toBeNull();
+    });
+
+    it('answers token requests past the limit with 400 rate_limit_exceeded, as an OAuth error object', async () => {
+      // Prepare
+      const { now } = frozenAt('2026-03-01T00:00:00.000Z');
+      const { admin } = (await start({ now, rateLimit: { requestsPerSecond: 1 } })).seed;
+      await grant(admin.consumerKey, admin.consumerSecret);
+
+      // Act
+      const res = await grant(admin.consumerKey, admin.consumerSecret);
+
+      // Assess
+      expect(res.status).toBe(400);
+      expect((await res.json()) as OAuthErrorBody).toEqual({
+        error: 'rate_limit_exceeded',
+        error_description: 'rate limit exceeded',
+      });
+    });
+
+    it('refills on the simulator’s clock, and a refused request changes nothing and is not counted', async () => {
+      // Prepare
+      const { now } = frozenAt('2026-03-01T00:00:00.000Z');
+      await start({ now, rateLimit: { requestsPerSecond: 2 } });
+      const token = await adminToken();
+      await api(token, 'GET', consumerPath());
+      const refused = await api<RestErrorBody[]>(token, 'POST', stagedPath(), '{}');
+
+      // Act
+      simulator().advanceTime(1000);
+      const staged = await api<StagedCollection>(token, 'POST', stagedPath(), '{}');
+      const limits = await api<{ DailyApiRequests: { Max: number; Remaining: number } }>(
+        token,
+        'GET',
+        '/services/data/v65.0/limits',
+      );
+
+      // Assess
+      expect(refused.status).toBe(403);
+      expect(staged.status).toBe(201);
+      expect(staged.body.stagedCredentials).toHaveLength(1);
+      expect(limits.body.DailyApiRequests.Max - limits.body.DailyApiRequests.Remaining).toBe(3);
+    });
+
+    it('says Retry-After when the behaviour asks for it (Not confirmed), and can be lifted', async () => {
+      // Prepare
+      const { now } = frozenAt('2026-03-01T00:00:00.000Z');
+      await start({
+        now,
+        rateLimit: { requestsPerSecond: 0.5, burst: 1 },
+        behaviour: { rateLimitRetryAfter: true },
+      });
+      const token = await adminToken();
+
+      // Act
+      const refused = await api<RestErrorBody[]>(token, 'GET', consumerPath());
+      simulator().setRateLimit(undefined);
+      const lifted = await api(token, 'GET', consumerPath());
+
+      // Assess
+      expect(refused.status).toBe(403);
+      expect(refused.headers.get('retry-after')).toBe('2');
+      expect(lifted.status).toBe(200);
+    });
+
+    it('refuses a rate limit that admits nothing, naming the field', async () => {
+      // Act
+      const starting = SalesforceSimulator.start({ rateLimit: { requestsPerSecond: 0 } });
+
+      // Assess
+      await expect(starting).rejects.toThrow(/rateLimit.requestsPerSecond must be a positive number/);
+    });
+  });
+
   describe('Compatibility: jsforce 3.10', () => {
     it('authorizes with client credentials and reads the consumer list', async () => {
       // Prepare

@@ -30,6 +30,8 @@ export interface SnowflakeSimulatorBehaviour {
   describeColumnCase: 'lower' | 'upper';
   /** Refuse to SET a key the other slot already holds (Not confirmed for the legacy slots; default true). */
   rejectDuplicateKey: boolean;
+  /** Whether a `429` over the simulator's `rateLimit` option carries `Retry-After` (Not confirmed; default false). */
+  rateLimitRetryAfter: boolean;
 }
 
 export const DEFAULT_BEHAVIOUR: Readonly<SnowflakeSimulatorBehaviour> = Object.freeze({
@@ -43,6 +45,7 @@ export const DEFAULT_BEHAVIOUR: Readonly<SnowflakeSimulatorBehaviour> = Object.f
   duplicateRequestId: 'return-original',
   describeColumnCase: 'lower',
   rejectDuplicateKey: true,
+  rateLimitRetryAfter: false,
 });
 
 export function resolveBehaviour(

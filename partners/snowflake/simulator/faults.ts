@@ -3,7 +3,7 @@
  * socket or a non-JSON body instead of the real answer.
  */
 import { FaultRegistry, matchesMethodAndPath } from '../../../src/kit/simulator/faults.ts';
-import { json, type Reply, sqlError } from './http.ts';
+import { json, type Reply, sqlError, tooManyRequests } from './http.ts';
 
 export interface SimulatorFault {
   /** All given conditions must hold; `statementIncludes` is matched case-insensitively. */
@@ -50,7 +50,7 @@ export function faultReply(fault: SimulatorFault): Reply {
 function statusFault(status: number): Reply {
   if (status === 401) return json(401, { code: '390144', message: 'JWT token is invalid.' });
   if (status === 403) return json(403, { code: '390432', message: 'Access denied by network policy.' });
-  if (status === 429) return sqlError(429, '000429', '57014', 'Too many requests; retry later.');
+  if (status === 429) return tooManyRequests();
   if (status === 408)
     return sqlError(408, '000630', '57014', 'Statement reached its statement or warehouse timeout.');
   if (status === 422)

@@ -12,7 +12,7 @@ export interface SimRequest {
 }
 
 export type Reply =
-  | { kind: 'json'; status: number; body: unknown }
+  | { kind: 'json'; status: number; body: unknown; headers?: Record<string, string> }
   | { kind: 'text'; status: number; contentType: string; text: string }
   /** Never answer; the socket stays open until the client gives up or the simulator closes. */
   | { kind: 'hang' }
@@ -42,4 +42,12 @@ export function sqlError(
 
 export function notFound(): Reply {
   return sqlError(404, '000404', '02000', 'The requested resource does not exist.');
+}
+
+/**
+ * The SQL API's answer past a rate limit: `429` ("Limit exceeded"); the body's code, SQL state and
+ * text are Not confirmed.
+ */
+export function tooManyRequests(): Reply {
+  return sqlError(429, '000429', '57014', 'Too many requests; retry later.');
 }

@@ -15,13 +15,14 @@
  */
 
 import { SimulatorClock } from '../../../src/kit/simulator/clock.ts';
+import { type SimulatorRateLimit, SimulatorRateLimiter } from '../../../src/kit/simulator/rate-limit.ts';
 import type { RunningSimulator, SimulatorProbe } from '../../../src/runtime/partner.ts';
 import { signKeyPairJwt } from '../jwt.ts';
 import { type GeneratedKeyPair, generateRsaKeyPair, loadPrivateKey, pemBody } from '../keys.ts';
 import type { SnowflakeSecret } from '../types.ts';
 import { DEFAULT_BEHAVIOUR, resolveBehaviour, type SnowflakeSimulatorBehaviour } from './behaviour.ts';
 import { faultReply, type SimulatorFault, snowflakeFaults } from './faults.ts';
-import { notFound, type Reply, type SimRequest } from './http.ts';
+import { notFound, type Reply, type SimRequest, tooManyRequests } from './http.ts';
 import { verifyKeyPairJwt } from './jwt-verify.ts';
 import { snowflakeProbe } from './probe.ts';
 import { type Handled, type RequestLogEntry, SimulatorServer } from './server.ts';
@@ -44,6 +45,8 @@ export interface SnowflakeSimulatorOptions {
   now?: () => Date;
   /** The "Not confirmed" behaviours; unset ones take the safe defaults. */
   behaviour?: Partial<SnowflakeSimulatorBehaviour>;
+  /** Each account's request rate limit, on the simulator's clock; default none. Answered `429`. */
+  rateLimit?: SimulatorRateLimit;
 }
 
 /** The demo user, as printed by `rotor simulate SnowflakeKeyPairAuthentication`. */
@@ -67,6 +70,7 @@ export class SnowflakeSimulator implements RunningSimulator {
   readonly #answered = new Map<string, Reply>();
   readonly #handles = new Map<string, { owner: SimUser; reply: Reply }>();
   #behaviour: SnowflakeSimulatorBehaviour;
+  #rateLimiter: SimulatorRateLimiter | undefined;
 
   private constructor(
     server: SimulatorServer,
@@ -90,6 +94,8 @@ export class SnowflakeSimulator implements RunningSimulator {
   /** Starts the server on loopback with one account holding a demo user with a key in slot 1. */
   static async start(options: SnowflakeSimulatorOptions = {}): Promise<SnowflakeSimulator> {
     const clock = new SimulatorClock(options.now);
+    // Checked before the server listens, so a bad option leaves nothing running.
+    const limiter = options.rateLimit && new SimulatorRateLimiter(options.rateLimit, () => clock.now());
     let simulator: SnowflakeSimulator | undefined;
     // Requests before `start` resolves (only possible on a fixed port) find nothing yet.
     const server = await SimulatorServer.listen(options.host ?? '127.0.0.1', options.port ?? 0, (request) =>
@@ -112,6 +118,7 @@ export class SnowflakeSimulator implements RunningSimulator {
       await server.close();
       throw error;
     }
+    created.#rateLimiter = limiter;
     simulator = created;
     return simulator;
   }
@@ -135,6 +142,12 @@ export class SnowflakeSimulator implements RunningSimulator {
 
   setBehaviour(overrides: Partial<SnowflakeSimulatorBehaviour>): void {
     this.#behaviour = resolveBehaviour(this.#behaviour, overrides);
+  }
+
+  /** Limits each account's requests from now on (fresh buckets), or lifts the limit (`undefined`). */
+  setRateLimit(limit: SimulatorRateLimit | undefined): void {
+    this.#rateLimiter =
+      limit === undefined ? undefined : new SimulatorRateLimiter(limit, () => this.#clock.now());
   }
 
   /**
@@ -238,6 +251,18 @@ export class SnowflakeSimulator implements RunningSimulator {
     });
     if (fault)
       return { reply: faultReply(fault), log: statement ? { statement: statementSummary(statement) } : {} };
+    const limited = this.#rateLimiter?.take(accountOf(request));
+    if (limited?.limited) {
+      // Refused before authentication or execution: nothing runs, nothing is remembered by requestId.
+      const reply = tooManyRequests();
+      return {
+        reply:
+          this.#behaviour.rateLimitRetryAfter && reply.kind === 'json'
+            ? { ...reply, headers: { 'Retry-After': String(limited.retryAfterSeconds) } }
+            : reply,
+        log: statement ? { statement: statementSummary(statement) } : {},
+      };
+    }
     return handleSqlApi(
       {
         state: this.#state,
@@ -253,6 +278,21 @@ export class SnowflakeSimulator implements RunningSimulator {
 
 /** Same as {@link SnowflakeSimulator.start}. */
 export const startSnowflakeSimulator = SnowflakeSimulator.start;
+
+/**
+ * The account a request is for, as Snowflake knows it from the host name: here the JWT's `sub`
+ * (`ACCOUNT.USER`), read without verifying it — a limit is applied before authentication.
+ */
+function accountOf(request: SimRequest): string {
+  const token = /^Bearer ([^\s.]+)\.([^\s.]+)\./.exec(request.headers.authorization ?? '')?.[2];
+  if (token === undefined) return '';
+  try {
+    const sub = (JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { sub?: unknown }).sub;
+    return typeof sub === 'string' ? (sub.split('.')[0] ?? '').toUpperCase() : '';
+  } catch {
+    return '';
+  }
+}
 
 function statementOf(request: SimRequest): string | undefined {
   if (request.method !== 'POST') return undefined;

@@ -95,7 +95,7 @@ export class SimulatorServer {
     switch (reply.kind) {
       case 'json':
         entry.status = reply.status;
-        res.writeHead(reply.status, { 'content-type': 'application/json' });
+        res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
         res.end(JSON.stringify(reply.body));
         return;
       case 'text':

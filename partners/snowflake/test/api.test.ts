@@ -11,10 +11,11 @@ import {
   InvalidConfigurationError,
   PartnerUnavailableError,
   PermissionDeniedError,
+  ThrottledError,
 } from '../../../src/engine/errors.ts';
 import { createPartnerHttpClient } from '../../../src/runtime/egress-http.ts';
 import { assertValid, compileSchema } from '../../../src/runtime/validation.ts';
-import { SnowflakeSqlApi, slotsFromDescribe } from '../api.ts';
+import { type SnowflakeApiOptions, SnowflakeSqlApi, slotsFromDescribe } from '../api.ts';
 import { classifySnowflakeError, SnowflakeResponseError } from '../errors.ts';
 import { SNOWFLAKE_HOSTS, SNOWFLAKE_TYPE } from '../hosts.ts';
 import { jwtAccount } from '../jwt.ts';
@@ -37,9 +38,15 @@ afterAll(async () => {
 });
 afterEach(() => {
   sim.clearFaults();
+  sim.setRateLimit(undefined);
+  sim.setBehaviour({ rateLimitRetryAfter: false });
+  sim.clearRequests();
 });
 
-function api(options: { timeoutMs?: number; retries?: number } = {}, secret: SnowflakeSecret = value) {
+function api(
+  options: Partial<Pick<SnowflakeApiOptions, 'timeoutMs' | 'retries' | 'throttleRetry'>> = {},
+  secret: SnowflakeSecret = value,
+) {
   return new SnowflakeSqlApi({
     baseUrl: sim.baseUrl,
     account: secret.account,
@@ -70,6 +77,48 @@ describe('Class: SnowflakeSqlApi', () => {
       RSA_PUBLIC_KEY: fingerprint(loadPrivateKey(value)),
       RSA_PUBLIC_KEY_2: undefined,
     });
+  });
+
+  it('resubmits a statement refused with 429 after the Retry-After it was given, under the same requestId', async () => {
+    // Prepare
+    sim.setBehaviour({ rateLimitRetryAfter: true });
+    sim.setRateLimit({ requestsPerSecond: 0.5, burst: 1 });
+    await api().execute('SELECT 1', 'SELECT 1');
+    sim.clearRequests();
+    const waits: number[] = [];
+    const sleep = async (ms: number) => {
+      waits.push(ms);
+      sim.advanceTime(ms); // the wait refills the simulator's bucket; nothing really sleeps
+    };
+
+    // Act
+    const result = await api({ throttleRetry: { sleep } }).execute('SELECT 1', 'SELECT 1');
+
+    // Assess
+    expect(result.data).toEqual([['1']]);
+    expect(waits).toEqual([2000]);
+    const [refused, resubmitted] = sim.requests();
+    expect(refused?.status).toBe(429);
+    expect(resubmitted?.status).toBe(200);
+    const requestIdOf = (path = '') => new URL(path, 'http://x').searchParams.get('requestId');
+    expect(requestIdOf(resubmitted?.path)).toBe(requestIdOf(refused?.path));
+    expect(resubmitted?.path).toContain('retry=true');
+  });
+
+  it('gives up with throttled once its retries are spent', async () => {
+    // Prepare
+    sim.setRateLimit({ requestsPerSecond: 0.001, burst: 1 });
+    await api().execute('SELECT 1', 'SELECT 1');
+    const sleep = async () => {};
+
+    // Act
+    const error = await api({ throttleRetry: { sleep, retries: 2 } })
+      .execute('SELECT 1', 'SELECT 1')
+      .catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(ThrottledError);
+    expect(sim.requests().filter((r) => r.status === 429)).toHaveLength(3);
   });
 
   it('follows a 202 to the result', async () => {

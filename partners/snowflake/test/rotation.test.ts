@@ -30,6 +30,7 @@ afterAll(async () => {
 });
 afterEach(() => {
   bench.sim.clearFaults();
+  bench.sim.setRateLimit(undefined);
 });
 
 const GRACE_MS = DEFAULT_GRACE_PERIOD_SECONDS * 1000;
@@ -289,11 +290,71 @@ describe('Partner: SnowflakeKeyPairAuthentication (engine over HTTP)', () => {
     expect(bench.sim.liveKeys(secret.value.account, secret.value.user)).toBe(1);
   });
 
+  it('ends succeeded under the account’s rate limit: refused statements are resubmitted by the client (I4)', async () => {
+    // Prepare
+    const secret = await createSnowflakeSecret(bench);
+    bench.sim.setRateLimit({ requestsPerSecond: 4, burst: 2 });
+    bench.sim.clearRequests();
+
+    // Act
+    await bench.rotate(secret);
+
+    // Assess
+    expect(bench.sim.requests().some((r) => r.status === 429)).toBe(true);
+    const current = await bench.valueAt(secret.arn, 'AWSCURRENT');
+    expect(bench.sim.authenticates(current)).toBe(true);
+    expect(bench.sim.liveKeys(secret.value.account, secret.value.user)).toBeLessThanOrEqual(
+      manifest.maxLiveCredentials,
+    );
+    expect(setStatements()).toBe(1);
+  });
+
+  it('fails throttled when the limit outlasts the client’s retries; retried, the rotation ends succeeded with no orphan (I4)', async () => {
+    // Prepare: the account admits the first three statements, then (practically) nothing more.
+    const secret = await createSnowflakeSecret(bench);
+    const token = await bench.startRotation(secret);
+    bench.sim.setRateLimit({ requestsPerSecond: 0.001, burst: 3 });
+    bench.sim.clearRequests();
+    let failed: { step: string; error: unknown } | undefined;
+    for (const step of ROTATION_STEPS) {
+      const error = await bench.engine.run(stepEvent(secret.arn, token, step)).catch((e: unknown) => e);
+      if (error) {
+        failed = { step, error };
+        break;
+      }
+    }
+    const liveWhileFailed = bench.sim.liveKeys(secret.value.account, secret.value.user);
+
+    // Act: the limit has cleared; the failed step and those after it run again with the same token.
+    bench.sim.setRateLimit(undefined);
+    for (const step of ROTATION_STEPS.slice(ROTATION_STEPS.indexOf(failed?.step as never)))
+      await bench.engine.run(stepEvent(secret.arn, token, step));
+
+    // Assess
+    expect(failed?.error).toBeInstanceOf(ThrottledError);
+    // After the new key was set: the case an orphan could come from.
+    expect(failed?.step).not.toBe('createSecret');
+    expect(liveWhileFailed).toBe(2);
+    const current = await bench.valueAt(secret.arn, 'AWSCURRENT');
+    expect(current.privateKey).not.toBe(secret.value.privateKey);
+    expect(bench.sim.authenticates(current)).toBe(true);
+    expect(bench.sim.liveKeys(secret.value.account, secret.value.user)).toBeLessThanOrEqual(
+      manifest.maxLiveCredentials,
+    );
+    expect(setStatements()).toBe(1);
+  });
+
   it('maps a throttled answer and a refused key onto their categories', async () => {
     // Prepare
     const secret = await createSnowflakeSecret(bench);
     const token = await bench.startRotation(secret);
-    bench.sim.injectFault({ match: { statementIncludes: 'DESC USER' }, kind: 'status', status: 429 });
+    // Four times: the first answer and the client's three resubmissions.
+    bench.sim.injectFault({
+      match: { statementIncludes: 'DESC USER' },
+      kind: 'status',
+      status: 429,
+      times: 4,
+    });
 
     // Act
     const throttled = await bench.engine

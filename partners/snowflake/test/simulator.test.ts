@@ -25,6 +25,7 @@ afterAll(async () => {
 afterEach(() => {
   sim.clearFaults();
   sim.setBehaviour(DEFAULT_SNOWFLAKE_SIMULATOR_BEHAVIOUR);
+  sim.setRateLimit(undefined);
 });
 
 /** A new user holding pool key `key` in RSA_PUBLIC_KEY. */
@@ -89,7 +90,7 @@ async function call(statement: string, options: PostOptions = {}) {
   } catch {
     body = { text };
   }
-  return { status: response.status, body };
+  return { status: response.status, body, headers: response.headers };
 }
 
 async function run(value: SnowflakeSecret, statement: string, options: PostOptions = {}) {
@@ -251,7 +252,7 @@ describe('Class: SnowflakeSimulator', () => {
 
       // Assess
       expect(noAgent.status).toBe(400);
-      expect(emptyBody).toEqual({ status: 401, body: { text: '' } });
+      expect(emptyBody).toMatchObject({ status: 401, body: { text: '' } });
     });
 
     it('follows its clock: a token valid now is expired once time advances past exp', async () => {
@@ -472,6 +473,71 @@ describe('Class: SnowflakeSimulator', () => {
       expect(fetched.status).toBe(200);
       expect(fetched.body.data).toEqual([['1']]);
       expect(foreign.status).toBe(404);
+    });
+  });
+
+  describe('option: rateLimit', () => {
+    /** A limit that refills no request while a test runs, unless the test advances the clock. */
+    const TWO_THEN_STOP = { requestsPerSecond: 0.001, burst: 2 };
+
+    it('answers 429 in the SQL API’s error shape once an account spends its limit; other accounts go on', async () => {
+      // Prepare
+      const value = await freshUser();
+      const elsewhere = await sim.createUser('SIM_RATE_ELSEWHERE', {
+        account: 'otheracct',
+        keyPair: pool[0],
+      });
+      sim.setRateLimit(TWO_THEN_STOP);
+      await run(value, 'SELECT 1');
+      await run(value, 'SELECT 1');
+
+      // Act
+      const refused = await run(value, 'SELECT 1');
+      const other = await run(elsewhere, 'SELECT 1');
+
+      // Assess
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get('content-type')).toBe('application/json');
+      expect(refused.body).toMatchObject({ code: '000429', sqlState: '57014', message: expect.any(String) });
+      expect(refused.headers.get('retry-after')).toBeNull();
+      expect(other.status).toBe(200);
+    });
+
+    it('runs nothing it refuses: the same requestId runs once the clock has refilled the bucket', async () => {
+      // Prepare
+      const value = await freshUser();
+      const other = await freshUser(1);
+      sim.setRateLimit({ requestsPerSecond: 1, burst: 1 });
+      await run(value, 'SELECT 1');
+      const alter = `ALTER USER ${value.user} SET RSA_PUBLIC_KEY_2 = '${publicBase64(other)}'`;
+      const query = `?requestId=${crypto.randomUUID()}`;
+      const refused = await run(value, alter, { query });
+      const keysWhileRefused = sim.liveKeys(value.account, value.user);
+
+      // Act
+      sim.advanceTime(1000);
+      const resubmitted = await run(value, alter, { query: `${query}&retry=true` });
+
+      // Assess
+      expect(refused.status).toBe(429);
+      expect(keysWhileRefused).toBe(1);
+      expect(resubmitted.status).toBe(200);
+      expect(sim.liveKeys(value.account, value.user)).toBe(2);
+    });
+
+    it('says Retry-After when the behaviour asks for it (Not confirmed)', async () => {
+      // Prepare
+      const value = await freshUser();
+      sim.setBehaviour({ rateLimitRetryAfter: true });
+      sim.setRateLimit({ requestsPerSecond: 0.5, burst: 1 });
+      await run(value, 'SELECT 1');
+
+      // Act
+      const refused = await run(value, 'SELECT 1');
+
+      // Assess
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get('retry-after')).toBe('2');
     });
   });
 

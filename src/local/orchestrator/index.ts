@@ -44,7 +44,7 @@ export * from './windows.ts';
 export interface LocalOrchestrationOptions
   extends Pick<
     RotationOrchestratorOptions,
-    'retry' | 'testRotation' | 'catchUpMissedWindows' | 'tickIntervalMs'
+    'retry' | 'testRotation' | 'catchUpMissedWindows' | 'tickIntervalMs' | 'maxConcurrentRotations'
   > {
   service: SecretsManagerService;
   /** The rotation handler (built with `events: orchestration.rotorEvents` to get Rotor's events on the bus). */
@@ -120,6 +120,9 @@ export function createLocalOrchestration(options: LocalOrchestrationOptions): Lo
       ? {}
       : { catchUpMissedWindows: options.catchUpMissedWindows }),
     ...(options.tickIntervalMs === undefined ? {} : { tickIntervalMs: options.tickIntervalMs }),
+    ...(options.maxConcurrentRotations === undefined
+      ? {}
+      : { maxConcurrentRotations: options.maxConcurrentRotations }),
   });
   const detach = observeService(options.service, orchestrator);
   orchestrator.start();

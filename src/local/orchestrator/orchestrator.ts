@@ -21,9 +21,10 @@ import { labelUpdatedEvent, type RotationEventName, rotationServiceEvent } from 
 import { type LabelChange, meaningOf } from './label-changes.ts';
 import { type DescribedSecret, describe, type SecretsManagerPort, versionWithLabel } from './port.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelay } from './retry-policy.ts';
+import type { RotationSchedule } from './rotation-rules.ts';
 import { basisOf, dueWindow, pendingVersion, scheduleOf } from './schedule-state.ts';
 import { InMemoryScheduleStore, type ScheduleEntry, type ScheduleStore } from './schedule-store.ts';
-import { nextRotationDate } from './windows.ts';
+import { nextRotationDate, windowAfter } from './windows.ts';
 
 /**
  * What a test rotation (`RotateImmediately=false`) runs. AWS: it "creates an AWSPENDING version of
@@ -53,6 +54,11 @@ export interface RotationOrchestratorOptions {
   catchUpMissedWindows?: boolean;
   /** How often the system clock is polled for due windows and retries. Default 1000 ms. */
   tickIntervalMs?: number;
+  /**
+   * How many rotations invoke the handler at once; the rest wait their turn, as invocations of a
+   * Lambda function wait for its reserved concurrency. Default: no bound.
+   */
+  maxConcurrentRotations?: number;
 }
 
 const TEST_STEPS: readonly RotationStep[] = ['createSecret', 'setSecret', 'testSecret'];
@@ -64,6 +70,31 @@ interface ActiveRotation {
 
 function isNotFound(error: unknown): boolean {
   return (error as { type?: string }).type === 'ResourceNotFoundException';
+}
+
+/** A bound on windows walked for a hint; past it, no hint (the secret is looked at every tick). */
+const MAX_WINDOWS_WALKED = 1000;
+
+/**
+ * When a tick can next find a window of this secret due, given that none is due `now`: the start
+ * of the first window of its chain (from `basis`, past the handled one) that opens after `now`.
+ * Windows that opened already and were not due (closed, with catch-up off) never will be.
+ */
+function nextWindowStart(
+  schedule: RotationSchedule,
+  basis: Date,
+  handledStart: string | undefined,
+  now: Date,
+): number {
+  // The same chain as `dueWindow` walks: from the basis, or past the window already handled.
+  let window = windowAfter(schedule, basis);
+  if (window && handledStart !== undefined && window.start.getTime() <= Date.parse(handledStart))
+    window = windowAfter(schedule, new Date(handledStart));
+  for (let i = 0; window !== undefined && window.start <= now; i++) {
+    if (i >= MAX_WINDOWS_WALKED) return now.getTime();
+    window = windowAfter(schedule, window.start);
+  }
+  return window?.start.getTime() ?? Number.POSITIVE_INFINITY;
 }
 
 /**
@@ -92,6 +123,18 @@ export class RotationOrchestrator {
   readonly #work = new Set<Promise<unknown>>();
   /** RotateSecret callers by version id, for the audit records of that rotation. */
   readonly #principals = new Map<string, string>();
+  /**
+   * Per secret, a time before which a tick has nothing to do for it: its next window (or retry)
+   * as of the last look. Each tick otherwise describes every scheduled secret, which for a large
+   * fleet is most of the scheduler's work. Dropped whenever something about the secret changes
+   * that could bring its next window forward (a RotateSecret, a label move, its entry rewritten);
+   * kept in memory only, so a restarted stack looks at every secret again.
+   */
+  readonly #notDueBefore = new Map<string, number>();
+  readonly #maxConcurrent: number;
+  /** Rotations invoking the handler now, and those waiting for one of them to end. */
+  #invoking = 0;
+  readonly #waiting: (() => void)[] = [];
   #ticking: Promise<void> | undefined;
   #tickAgain = false;
   #stop: (() => void) | undefined;
@@ -108,6 +151,27 @@ export class RotationOrchestrator {
     this.#testMode = options.testRotation ?? 'create-set-test';
     this.#catchUp = options.catchUpMissedWindows ?? true;
     this.#tickIntervalMs = options.tickIntervalMs ?? 1000;
+    const max = options.maxConcurrentRotations ?? Number.POSITIVE_INFINITY;
+    if (!(max === Number.POSITIVE_INFINITY || (Number.isInteger(max) && max >= 1))) {
+      throw new TypeError(
+        'maxConcurrentRotations must be a whole number ≥ 1, e.g. 50; leave it unset for no bound.',
+      );
+    }
+    this.#maxConcurrent = max;
+  }
+
+  /** Runs `work` once fewer than `maxConcurrentRotations` others run; waiting ones go in order. */
+  async #inSlot<T>(work: () => Promise<T>): Promise<T> {
+    if (this.#invoking < this.#maxConcurrent) this.#invoking += 1;
+    // A finishing rotation hands its slot straight to the first waiting one.
+    else await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    try {
+      return await work();
+    } finally {
+      const next = this.#waiting.shift();
+      if (next) next();
+      else this.#invoking -= 1;
+    }
   }
 
   /** Starts the scheduler: on every jump of a virtual clock, else on an interval of the system clock. */
@@ -156,6 +220,7 @@ export class RotationOrchestrator {
 
   async #onRotationRequested(request: RotationRequest & { principal?: string }): Promise<void> {
     const { secretArn, versionId, region } = request;
+    this.#notDueBefore.delete(secretArn);
     // Who called RotateSecret, once the service passes the caller's identity along.
     if (request.principal !== undefined) this.#principals.set(versionId, request.principal);
     const existing = await this.schedules.get(secretArn);
@@ -191,11 +256,13 @@ export class RotationOrchestrator {
       const described = await describe(this.#port, secretArn, region);
       const roleArn = described.ExternalSecretRotationRoleArn;
       await this.#publish('RotationStarted', secretArn, versionId);
-      const attempt = await this.#runner.run(secretArn, versionId, {
-        trigger,
-        signal: controller.signal,
-        ...(roleArn === undefined ? {} : { roleArn }),
-      });
+      const attempt = await this.#inSlot(() =>
+        this.#runner.run(secretArn, versionId, {
+          trigger,
+          signal: controller.signal,
+          ...(roleArn === undefined ? {} : { roleArn }),
+        }),
+      );
       if (attempt.result === 'abandoned') {
         await this.#cleanUp(secretArn, versionId, region).catch(() => undefined);
       }
@@ -244,12 +311,14 @@ export class RotationOrchestrator {
         await copyCurrentToPending({ port: this.#port, secretArn, versionId, region }).catch(() => undefined);
         steps = ['testSecret'];
       }
-      const attempt = await this.#runner.run(secretArn, versionId, {
-        trigger: 'test',
-        steps,
-        signal: controller.signal,
-        ...(roleArn === undefined ? {} : { roleArn }),
-      });
+      const attempt = await this.#inSlot(() =>
+        this.#runner.run(secretArn, versionId, {
+          trigger: 'test',
+          steps,
+          signal: controller.signal,
+          ...(roleArn === undefined ? {} : { roleArn }),
+        }),
+      );
       try {
         await this.#cleanUp(secretArn, versionId, region, this.#testMode === 'create-set-test');
       } catch (error) {
@@ -293,6 +362,7 @@ export class RotationOrchestrator {
 
   async #onLabelsChanged(change: LabelChange): Promise<void> {
     const { secretArn, name, region } = change;
+    this.#notDueBefore.delete(secretArn);
     const time = this.clock.now();
     const meaning = meaningOf(change);
     for (const { label, versionId } of meaning.reported) {
@@ -340,8 +410,10 @@ export class RotationOrchestrator {
   }
 
   async #tickOnce(): Promise<void> {
+    const now = this.clock.now().getTime();
     for (const entry of await this.schedules.list()) {
       if (this.#active.has(entry.secretArn)) continue;
+      if (now < (this.#notDueBefore.get(entry.secretArn) ?? Number.NEGATIVE_INFINITY)) continue;
       await this.#tickEntry(entry).catch(() => undefined);
     }
   }
@@ -367,19 +439,21 @@ export class RotationOrchestrator {
         );
         return;
       } else {
+        this.#notDueBefore.set(entry.secretArn, Date.parse(retry.nextAttemptAt));
         return;
       }
     }
     const schedule = scheduleOf(described);
     if (schedule === undefined) return;
-    const window = dueWindow(
-      schedule,
-      basisOf(described, entry),
-      entry.handledWindowStart,
-      now,
-      this.#catchUp,
-    );
-    if (window === undefined) return;
+    const basis = basisOf(described, entry);
+    const window = dueWindow(schedule, basis, entry.handledWindowStart, now, this.#catchUp);
+    if (window === undefined) {
+      this.#notDueBefore.set(
+        entry.secretArn,
+        nextWindowStart(schedule, basis, entry.handledWindowStart, now),
+      );
+      return;
+    }
     await this.schedules.put({ ...entry, handledWindowStart: window.start.toISOString(), retry: undefined });
     if (pending !== undefined) {
       // "A previous rotation isn't complete. That rotation will be reattempted." — here it is.
@@ -405,6 +479,7 @@ export class RotationOrchestrator {
   }
 
   async #updateEntry(secretArn: string, update: (entry: ScheduleEntry) => ScheduleEntry): Promise<void> {
+    this.#notDueBefore.delete(secretArn);
     const entry = await this.schedules.get(secretArn);
     if (entry !== undefined) await this.schedules.put(update(entry));
   }

@@ -40,11 +40,13 @@ function toJson(value: unknown): unknown {
   if (value instanceof Date) return { $date: value.toISOString() };
   if (Array.isArray(value)) return value.map(toJson);
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value)
-        .filter(([, member]) => member !== undefined)
-        .map(([key, member]) => [key, toJson(member)]),
-    );
+    // A loop rather than entries/filter/map/fromEntries: every write encodes its secret once.
+    const copy: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) {
+      const member = (value as Record<string, unknown>)[key];
+      if (member !== undefined) copy[key] = toJson(member);
+    }
+    return copy;
   }
   return value;
 }

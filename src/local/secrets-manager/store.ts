@@ -16,6 +16,12 @@ export class SecretStore {
   private readonly byArn = new Map<string, SecretRecord>();
   private readonly arnByName = new Map<string, string>();
   private readonly touched = new Set<string>();
+  /**
+   * The earliest `deletedDate` among the secrets, as of the last time they were handed over as
+   * touched: every change to a secret is (see {@link takeTouched}), so no secret is due for
+   * removal before it and {@link purgeExpired} need not look.
+   */
+  private nextPurgeAt = Number.POSITIVE_INFINITY;
 
   constructor(
     readonly region: string,
@@ -74,6 +80,10 @@ export class SecretStore {
   takeTouched(): string[] {
     const arns = [...this.touched];
     this.touched.clear();
+    for (const arn of arns) {
+      const deletedAt = this.byArn.get(arn)?.deletedDate?.getTime();
+      if (deletedAt !== undefined && deletedAt < this.nextPurgeAt) this.nextPurgeAt = deletedAt;
+    }
     return arns;
   }
 
@@ -118,11 +128,23 @@ export class SecretStore {
     return [...this.byArn.values()];
   }
 
-  /** Removes the secrets whose recovery window has ended (lazily, before each operation). */
-  purgeExpired(now: Date): void {
+  /**
+   * Removes the secrets whose recovery window has ended (lazily, before each operation); true when
+   * it removed any. Walks the secrets only once the earliest recovery window can have ended.
+   */
+  purgeExpired(now: Date): boolean {
+    if (now.getTime() < this.nextPurgeAt) return false;
+    let removed = false;
+    let next = Number.POSITIVE_INFINITY;
     for (const secret of [...this.byArn.values()]) {
-      if (secret.deletedDate !== undefined && secret.deletedDate.getTime() <= now.getTime())
+      const deletedAt = secret.deletedDate?.getTime();
+      if (deletedAt === undefined) continue;
+      if (deletedAt <= now.getTime()) {
         this.remove(secret);
+        removed = true;
+      } else next = Math.min(next, deletedAt);
     }
+    this.nextPurgeAt = next;
+    return removed;
   }
 }
