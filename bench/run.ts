@@ -270,6 +270,7 @@ function printFleet(title: string, f: FleetFigures): void {
   );
   console.table({
     'rotations / s': `${f.rotationsPerSecond.toFixed(1)} of a quota bound of ${f.boundRotationsPerSecond.toFixed(0)} (${(f.shareOfBound * 100).toFixed(1)} %; target ≥ ${FLEET_TARGET_SHARE_OF_BOUND * 100} %)`,
+    'of the run’s allowance': `${(f.shareOfRunAllowance * 100).toFixed(1)} % of what the quota admitted in ${f.wallSeconds.toFixed(1)} s, counting each account’s initial burst`,
     'rotation time': `p50 ${f.rotationMsP50.toFixed(0)} ms, p99 ${f.rotationMsP99.toFixed(0)} ms`,
     'failed rotations': `${f.failedRotations} (target 0)${
       Object.keys(f.failures).length ? `; failed attempts: ${JSON.stringify(f.failures)}` : ''

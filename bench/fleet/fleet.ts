@@ -55,6 +55,12 @@ export interface FleetFigures {
   boundRotationsPerSecond: number;
   rotationsPerSecond: number;
   shareOfBound: number;
+  /**
+   * Rotations done ÷ the most the quota admitted in this run's time: a second's burst per account
+   * (the local quota's default bucket) plus the rate for the wall time. Unlike `shareOfBound` it
+   * cannot pass 100 % on a short run that starts with full buckets.
+   */
+  shareOfRunAllowance: number;
   rotationMsP50: number;
   rotationMsP99: number;
   failedRotations: number;
@@ -166,6 +172,9 @@ export async function benchFleet({
       boundRotationsPerSecond: bound,
       rotationsPerSecond,
       shareOfBound: rotationsPerSecond / bound,
+      shareOfRunAllowance:
+        succeeded /
+        ((accounts * (Math.max(1, writesPerSecond) + (writesPerSecond * wallMs) / 1000)) / writesPerRotation),
       rotationMsP50: median(durations),
       rotationMsP99: percentile(durations, 99),
       failedRotations: secrets - succeeded,
