@@ -299,8 +299,11 @@ function printPartners(partners: PartnerFigures[], reference: MachineReference):
   );
 }
 
+/** The default fleet's run goes to results.json; `--secrets N` to results-N-secrets.json beside it. */
+const RESULTS_FILE = FLEET_SECRETS === 1000 ? 'results.json' : `results-${FLEET_SECRETS}-secrets.json`;
+
 function writeResults(results: Record<string, unknown>): void {
-  writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(new URL(`./${RESULTS_FILE}`, import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
 }
 
 const LOAD_AT_START = loadavg()[0];
@@ -371,5 +374,5 @@ if (only.has('fleet')) {
   saveProgress();
 }
 console.log(
-  everything ? 'Wrote bench/results.json' : 'Partial run (--only): bench/results.json left as it was.',
+  everything ? `Wrote bench/${RESULTS_FILE}` : `Partial run (--only): bench/${RESULTS_FILE} left as it was.`,
 );
