@@ -2,24 +2,10 @@
  * Transport-neutral request and reply values: route handlers are plain functions from a
  * {@link SimRequest} to a {@link Reply}; `server.ts` does the socket work.
  */
-import type { IncomingHttpHeaders } from 'node:http';
+import type { Reply } from '../../../src/kit/simulator/http-server.ts';
 import type { OAuthErrorSpec, RestErrorSpec } from './behaviour.ts';
 
-export interface SimRequest {
-  method: string;
-  url: URL;
-  headers: IncomingHttpHeaders;
-  body: Buffer;
-}
-
-export type Reply =
-  | { kind: 'json'; status: number; body: unknown; headers?: Record<string, string> }
-  | { kind: 'empty'; status: number; headers?: Record<string, string> }
-  | { kind: 'text'; status: number; contentType: string; text: string }
-  /** Never answer; the socket stays open until the client gives up or the simulator closes. */
-  | { kind: 'hang' }
-  /** Answer nothing, then reset the TCP connection after `afterMs` real milliseconds. */
-  | { kind: 'reset'; afterMs: number };
+export type { Reply, SimRequest } from '../../../src/kit/simulator/http-server.ts';
 
 export function json(status: number, body: unknown): Reply {
   return { kind: 'json', status, body };

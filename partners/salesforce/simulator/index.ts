@@ -19,6 +19,7 @@
  */
 
 import { SimulatorClock } from '../../../src/kit/simulator/clock.ts';
+import type { SimulatorServer } from '../../../src/kit/simulator/http-server.ts';
 import { type SimulatorRateLimit, SimulatorRateLimiter } from '../../../src/kit/simulator/rate-limit.ts';
 import type { SimulatorProbe } from '../../../src/runtime/partner.ts';
 import {
@@ -34,7 +35,7 @@ import { IdFactory, matchesId, RandomSource } from './ids.ts';
 import { handleOAuth } from './oauth-routes.ts';
 import { salesforceProbe } from './probe.ts';
 import { handleData } from './rest-routes.ts';
-import { type RequestLogEntry, SimulatorServer } from './server.ts';
+import { listenSalesforce, type RequestLogEntry } from './server.ts';
 import { type ExternalClientApp, OrgState } from './state.ts';
 
 export type { OAuthErrorSpec, RequestLogEntry, RestErrorSpec, SalesforceSimulatorBehaviour, SimulatorFault };
@@ -131,7 +132,7 @@ export class SalesforceSimulator {
 
     let simulator: SalesforceSimulator | undefined;
     // Requests before `start` resolves (only possible on a fixed port) find nothing yet.
-    const server = await SimulatorServer.listen(options.host ?? '127.0.0.1', options.port ?? 0, (request) =>
+    const server = await listenSalesforce(options.host ?? '127.0.0.1', options.port ?? 0, (request) =>
       simulator ? simulator.#handle(request) : notFound(),
     );
     const seed: SalesforceSeed = {

@@ -2,22 +2,9 @@
  * Transport-neutral request and reply values: routes are plain functions from a {@link SimRequest}
  * to a {@link Reply}; `server.ts` does the socket work.
  */
-import type { IncomingHttpHeaders } from 'node:http';
+import type { Reply } from '../../../src/kit/simulator/http-server.ts';
 
-export interface SimRequest {
-  method: string;
-  url: URL;
-  headers: IncomingHttpHeaders;
-  body: Buffer;
-}
-
-export type Reply =
-  | { kind: 'json'; status: number; body: unknown; headers?: Record<string, string> }
-  | { kind: 'text'; status: number; contentType: string; text: string }
-  /** Never answer; the socket stays open until the client gives up or the simulator closes. */
-  | { kind: 'hang' }
-  /** Answer nothing and reset the TCP connection. */
-  | { kind: 'reset' };
+export type { Reply, SimRequest } from '../../../src/kit/simulator/http-server.ts';
 
 export function json(status: number, body: unknown): Reply {
   return { kind: 'json', status, body };

@@ -15,6 +15,7 @@
  */
 
 import { SimulatorClock } from '../../../src/kit/simulator/clock.ts';
+import type { SimulatorServer } from '../../../src/kit/simulator/http-server.ts';
 import { type SimulatorRateLimit, SimulatorRateLimiter } from '../../../src/kit/simulator/rate-limit.ts';
 import type { RunningSimulator, SimulatorProbe } from '../../../src/runtime/partner.ts';
 import { signKeyPairJwt } from '../jwt.ts';
@@ -25,7 +26,7 @@ import { faultReply, type SimulatorFault, snowflakeFaults } from './faults.ts';
 import { notFound, type Reply, type SimRequest, tooManyRequests } from './http.ts';
 import { verifyKeyPairJwt } from './jwt-verify.ts';
 import { snowflakeProbe } from './probe.ts';
-import { type Handled, type RequestLogEntry, SimulatorServer } from './server.ts';
+import { type Handled, listenSnowflake, type RequestLogEntry, type SnowflakeLogFields } from './server.ts';
 import { handleSqlApi } from './sql-routes.ts';
 import { AccountState, parseSlotKey, type SimUser, SLOT_NAMES, type SlotName } from './state.ts';
 import { statementSummary } from './statements.ts';
@@ -63,7 +64,7 @@ export class SnowflakeSimulator implements RunningSimulator {
   readonly seed: SnowflakeSeed;
   /** Partner-agnostic test access, for the conformance suite. */
   readonly probe: SimulatorProbe;
-  readonly #server: SimulatorServer;
+  readonly #server: SimulatorServer<SnowflakeLogFields>;
   readonly #state = new AccountState();
   readonly #clock: SimulatorClock;
   readonly #faults = snowflakeFaults();
@@ -73,7 +74,7 @@ export class SnowflakeSimulator implements RunningSimulator {
   #rateLimiter: SimulatorRateLimiter | undefined;
 
   private constructor(
-    server: SimulatorServer,
+    server: SimulatorServer<SnowflakeLogFields>,
     clock: SimulatorClock,
     behaviour: SnowflakeSimulatorBehaviour,
   ) {
@@ -98,7 +99,7 @@ export class SnowflakeSimulator implements RunningSimulator {
     const limiter = options.rateLimit && new SimulatorRateLimiter(options.rateLimit, () => clock.now());
     let simulator: SnowflakeSimulator | undefined;
     // Requests before `start` resolves (only possible on a fixed port) find nothing yet.
-    const server = await SimulatorServer.listen(options.host ?? '127.0.0.1', options.port ?? 0, (request) =>
+    const server = await listenSnowflake(options.host ?? '127.0.0.1', options.port ?? 0, (request) =>
       simulator ? simulator.#handle(request) : { reply: notFound() },
     );
     const created = new SnowflakeSimulator(

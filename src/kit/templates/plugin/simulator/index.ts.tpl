@@ -4,8 +4,7 @@
  * it runs only in simulator mode and is not held to the rotator's import rule.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type Reply, type SimRequest, SimulatorServer } from '../__SRC__/kit/simulator/http-server.ts';
 import type { RunningSimulator, SimulatorProbe } from '../__SRC__/runtime/partner.ts';
 import type { __TYPE__Secret } from '../types.ts';
 
@@ -56,36 +55,30 @@ class KeyStore {
   }
 }
 
-interface Reply {
-  status: number;
-  body?: object;
+function json(status: number, body: object): Reply {
+  return { kind: 'json', status, body };
 }
 
-function route(store: KeyStore, req: IncomingMessage): Reply {
+function route(store: KeyStore, req: SimRequest): Reply {
   const auth = store.find(/^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1]);
-  if (!auth) return { status: 401, body: { error: 'invalid_key' } };
-  const path = new URL(req.url ?? '/', 'http://simulator').pathname;
+  if (!auth) return json(401, { error: 'invalid_key' });
+  const path = req.url.pathname;
   if (req.method === 'GET' && path === '/v1/whoami') {
-    return { status: 200, body: { accountId: auth.accountId, keyId: auth.keyId } };
+    return json(200, { accountId: auth.accountId, keyId: auth.keyId });
   }
   if (req.method === 'POST' && path === '/v1/keys') {
     const idempotencyKey = req.headers['idempotency-key'];
     const key = store.mint(auth.accountId, typeof idempotencyKey === 'string' ? idempotencyKey : undefined);
-    if (!key) return { status: 409, body: { error: `at most ${MAX_KEYS_PER_ACCOUNT} keys per account` } };
-    return { status: 201, body: { keyId: key.keyId, apiKey: key.apiKey } };
+    if (!key) return json(409, { error: `at most ${MAX_KEYS_PER_ACCOUNT} keys per account` });
+    return json(201, { keyId: key.keyId, apiKey: key.apiKey });
   }
   const deleting = /^\/v1\/keys\/([^/]+)$/.exec(path);
   if (req.method === 'DELETE' && deleting?.[1]) {
     const keyId = decodeURIComponent(deleting[1]);
-    if (keyId === auth.keyId) return { status: 409, body: { error: 'a key cannot delete itself' } };
-    return { status: store.delete(auth.accountId, keyId) ? 204 : 404 };
+    if (keyId === auth.keyId) return json(409, { error: 'a key cannot delete itself' });
+    return store.delete(auth.accountId, keyId) ? { kind: 'empty', status: 204 } : json(404, { error: 'not_found' });
   }
-  return { status: 404, body: { error: 'not_found' } };
-}
-
-function send(res: ServerResponse, { status, body }: Reply): void {
-  res.writeHead(status, body ? { 'content-type': 'application/json' } : {});
-  res.end(body ? JSON.stringify(body) : undefined);
+  return json(404, { error: 'not_found' });
 }
 
 function secretOf(key: Key, baseUrl: string): __TYPE__Secret {
@@ -104,12 +97,15 @@ function secretOf(key: Key, baseUrl: string): __TYPE__Secret {
  */
 export async function startSimulator(options: { port?: number } = {}): Promise<RunningSimulator> {
   const store = new KeyStore();
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => send(res, route(store, req)));
+  // The kit's server reads each request, keeps a request log without headers or bodies, and can
+  // hang or reset a connection for fault tests.
+  const server = await SimulatorServer.listen({
+    host: '127.0.0.1',
+    port: options.port ?? 0,
+    handle: (request) => ({ reply: route(store, request) }),
+    internalError: () => json(500, { error: 'internal_error' }),
   });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { baseUrl } = server;
   const probe: SimulatorProbe<__TYPE__Secret> = {
     async freshSecret() {
       return { value: secretOf(store.addAccount(), baseUrl), metadata: {} };
@@ -128,10 +124,6 @@ export async function startSimulator(options: { port?: number } = {}): Promise<R
     baseUrl,
     seed: secretOf(store.addAccount(), baseUrl),
     probe: probe as unknown as SimulatorProbe,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: () => server.close(),
   };
 }
