@@ -11,6 +11,7 @@ import {
   RotorError,
   ThrottledError,
 } from '../../src/engine/errors.ts';
+import { briefPartnerText, isNetworkErrorCode } from '../../src/runtime/partner-errors.ts';
 
 const REJECTED = new Set([
   'invalid_client_id',
@@ -32,16 +33,6 @@ const DENIED = new Set([
   'ERROR_HTTP_403',
 ]);
 const UNAVAILABLE = new Set(['SERVER_UNAVAILABLE', 'UNKNOWN_EXCEPTION', 'SERVICE_UNAVAILABLE']);
-const NETWORK = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'UND_ERR_SOCKET',
-]);
-
 interface ThrownShape {
   name?: string;
   message?: string;
@@ -49,13 +40,6 @@ interface ThrownShape {
   errno?: string;
   type?: string;
   cause?: { code?: string };
-}
-
-/** Keeps partner text short: enough to act on, too short to carry a page of echoed input. */
-function brief(text: string | undefined): string {
-  if (!text) return '';
-  const line = text.split('\n')[0]?.trim() ?? '';
-  return line.length > 160 ? `${line.slice(0, 160)}…` : line;
 }
 
 /**
@@ -71,9 +55,9 @@ export function classifySalesforceError(error: unknown, action: string): RotorEr
   const e = (error ?? {}) as ThrownShape;
   const name = e.name ?? 'Error';
   const networkCode = e.code ?? e.errno ?? e.cause?.code;
-  const detail = `Salesforce ${action} failed: ${name}${e.message ? ` (${brief(e.message)})` : ''}`;
+  const detail = `Salesforce ${action} failed: ${name}${e.message ? ` (${briefPartnerText(e.message)})` : ''}`;
   if (
-    (networkCode && NETWORK.has(networkCode)) ||
+    isNetworkErrorCode(networkCode) ||
     e.type === 'system' ||
     name === 'FetchError' ||
     name === 'AbortError'

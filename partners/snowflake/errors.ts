@@ -13,6 +13,7 @@ import {
   RotorError,
   ThrottledError,
 } from '../../src/engine/errors.ts';
+import { briefPartnerText, isNetworkErrorCode } from '../../src/runtime/partner-errors.ts';
 
 /** A non-success answer of the SQL API, before classification. */
 export class SnowflakeResponseError extends Error {
@@ -29,7 +30,7 @@ export class SnowflakeResponseError extends Error {
     retryAfterSeconds?: number,
   ) {
     super(
-      `HTTP ${status}${body.code ? ` code ${body.code}` : ''}${body.sqlState ? ` SQL state ${body.sqlState}` : ''}${body.message ? `: ${brief(body.message)}` : ''}`,
+      `HTTP ${status}${body.code ? ` code ${body.code}` : ''}${body.sqlState ? ` SQL state ${body.sqlState}` : ''}${body.message ? `: ${briefPartnerText(body.message)}` : ''}`,
     );
     this.name = 'SnowflakeResponseError';
     this.status = status;
@@ -47,26 +48,10 @@ export class SnowflakeMalformedResponseError extends Error {
   }
 }
 
-/** Keeps partner text short and on one line: enough to act on, too short to carry echoed input. */
-function brief(text: string): string {
-  const line = text.split('\n')[0]?.trim() ?? '';
-  return line.length > 160 ? `${line.slice(0, 160)}…` : line;
-}
-
 /** Snowflake codes for "no such object, or no privilege to see it" and "insufficient privileges". */
 const DENIED_CODES = new Set(['002003', '003001', '003003']);
 /** Compilation errors: a statement Rotor built did not parse — a bug, not a transient fault. */
 const SYNTAX_STATES = new Set(['42000', '42601']);
-const NETWORK = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'UND_ERR_SOCKET',
-]);
-
 interface ThrownShape {
   name?: string;
   code?: string;
@@ -129,7 +114,7 @@ export function classifySnowflakeError(error: unknown, action: string): RotorErr
   if (
     e.name === 'TimeoutError' ||
     e.name === 'AbortError' ||
-    (code !== undefined && NETWORK.has(code)) ||
+    isNetworkErrorCode(code) ||
     (e.name === 'TypeError' && e.cause !== undefined)
   ) {
     return new PartnerUnavailableError(
