@@ -72,3 +72,11 @@ export async function localSimulatorUrls(endpoint: string): Promise<Record<strin
     return undefined;
   }
 }
+
+/** Commander parser for a port option: an integer 0–65535. */
+export function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^[0-9]{1,5}$/.test(value) || port > 65535)
+    throw new CliError(`Invalid port "${value}"; use 0–65535.`);
+  return port;
+}

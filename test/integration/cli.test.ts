@@ -142,6 +142,26 @@ describe('Command: rotor rotate', () => {
   });
 });
 
+describe('Command: rotor local (options)', () => {
+  it('refuses a write quota that is not a positive number, naming the option and the fix', async () => {
+    // Act
+    const failure = await run(process.execPath, [
+      ...ROTOR,
+      'local',
+      '--port',
+      '0',
+      '--write-quota',
+      '0',
+    ]).catch((error: { code: number; stderr: string }) => error);
+
+    // Assess
+    expect((failure as { code: number }).code).not.toBe(0);
+    expect((failure as { stderr: string }).stderr).toContain(
+      'Invalid --write-quota "0"; use a positive number of writes per second, e.g. 50.',
+    );
+  });
+});
+
 describe('Command: rotor simulate', () => {
   it('prints the simulator base URL and a seeded org as JSON', async () => {
     // Prepare

@@ -10,7 +10,7 @@ import { controlRoutesProgress, noProgress } from '../../console/rotation-progre
 import type { ConfigStyle } from '../../console/secrets-api.ts';
 import { type ConsoleServer, startConsoleServer } from '../../console/server.ts';
 import { CONTROL_PREFIX, LOCAL_CREDENTIALS, type LocalStack } from '../../local/stack.ts';
-import { CliError, isLoopbackEndpoint, secretsManagerFor } from '../output.ts';
+import { CliError, isLoopbackEndpoint, parsePort, secretsManagerFor } from '../output.ts';
 
 /** Default console port: clear of the local stack's endpoint (7566) and its simulators. */
 export const DEFAULT_CONSOLE_PORT = 7580;
@@ -60,13 +60,6 @@ async function hasControlRoutes(endpoint: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-function parsePort(value: string): number {
-  const port = Number(value);
-  if (!/^[0-9]{1,5}$/.test(value) || port > 65535)
-    throw new CliError(`Invalid port "${value}"; use 0–65535.`);
-  return port;
 }
 
 interface ConsoleOptions {

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { WizardBuildError } from '../../console/errors.ts';
 import { DEFAULT_DATA_DIR, DEFAULT_PORT, type LocalStack, startLocalStack } from '../../local/stack.ts';
-import { CliError } from '../output.ts';
+import { CliError, parsePort } from '../output.ts';
 import { DEFAULT_CONSOLE_PORT, startConsoleForStack } from './console.ts';
 
 type LocalOptions = {
@@ -13,13 +13,16 @@ type LocalOptions = {
   dataDir: string;
   consolePort?: number;
   console: boolean;
+  writeQuota?: number;
 };
 
-function parsePort(value: string): number {
-  const port = Number(value);
-  if (!/^[0-9]{1,5}$/.test(value) || port > 65535)
-    throw new CliError(`Invalid port "${value}"; use 0–65535.`);
-  return port;
+function parseWriteQuota(value: string): number {
+  const writesPerSecond = Number(value);
+  if (!(Number.isFinite(writesPerSecond) && writesPerSecond > 0))
+    throw new CliError(
+      `Invalid --write-quota "${value}"; use a positive number of writes per second, e.g. 50.`,
+    );
+  return writesPerSecond;
 }
 
 /** The environment a shell (or SDK code) needs to talk to the stack as the demo customer. */
@@ -93,6 +96,11 @@ export function registerLocal(program: Command): void {
     .option('--data-dir <dir>', 'where state, the master key and identity.json live', DEFAULT_DATA_DIR)
     .option('--console-port <port>', `onboarding console port (default ${DEFAULT_CONSOLE_PORT})`, parsePort)
     .option('--no-console', 'do not serve the onboarding console')
+    .option(
+      '--write-quota <writes/s>',
+      "enforce Secrets Manager's write quota per account (AWS: 50), and pace rotations to it",
+      parseWriteQuota,
+    )
     .action(async (options: LocalOptions) => {
       if (!/^(127\.\d+\.\d+\.\d+|localhost|::1)$/.test(options.host)) {
         throw new CliError(
@@ -106,6 +114,9 @@ export function registerLocal(program: Command): void {
           port: options.port,
           simulatorPort: options.simulatorPort,
           dataDir: resolve(options.dataDir),
+          ...(options.writeQuota === undefined
+            ? {}
+            : { writeQuota: { writesPerSecond: options.writeQuota } }),
         });
       } catch (error) {
         if ((error as { code?: string }).code === 'EADDRINUSE') {
