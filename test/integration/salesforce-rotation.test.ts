@@ -167,20 +167,16 @@ describe('Partner: SalesforceClientSecret (engine over HTTP)', () => {
     const token = await bench.startRotation(secret);
     bench.sim.setRateLimit({ requestsPerSecond: 0.001, burst: 4 });
     bench.sim.clearRequests();
-    let failed: { step: string; error: unknown } | undefined;
-    for (const step of ROTATION_STEPS) {
-      const error = await bench.engine.run(stepEvent(secret.arn, token, step)).catch((e: unknown) => e);
-      if (error) {
-        failed = { step, error };
-        break;
-      }
-    }
+    const failed = await bench.runUntilFailure(secret.arn, token);
     const liveWhileFailed = bench.sim.liveCredentials(secret.value.appId).length;
 
     // Act: the limit has cleared; the failed step and those after it run again with the same token.
     bench.sim.setRateLimit(undefined);
-    for (const step of ROTATION_STEPS.slice(ROTATION_STEPS.indexOf(failed?.step as never)))
-      await bench.engine.run(stepEvent(secret.arn, token, step));
+    await bench.runSteps(
+      secret.arn,
+      token,
+      ROTATION_STEPS.slice(ROTATION_STEPS.indexOf(failed?.step as never)),
+    );
 
     // Assess
     expect(failed?.error).toBeInstanceOf(ThrottledError);

@@ -125,6 +125,8 @@ export interface Bench<Sim extends RunningSimulator = RunningSimulator, S extend
   startRotation(secret: BenchSecret, metadata?: Record<string, string>): Promise<string>;
   /** Runs `steps` (default all four) in order on `bench.engine`. */
   runSteps(arn: string, token: string, steps?: readonly string[]): Promise<void>;
+  /** Runs the four steps until one fails; that step and its error, or undefined when none failed. */
+  runUntilFailure(arn: string, token: string): Promise<{ step: string; error: unknown } | undefined>;
   /** Starts a rotation and runs all four steps; returns the token. */
   rotate(secret: BenchSecret, metadata?: Record<string, string>): Promise<string>;
   /** The value under `stage`; rejects when no version holds it. */
@@ -333,6 +335,16 @@ export async function startBench<Sim extends RunningSimulator, S extends SecretV
       },
       async runSteps(arn, token, steps = ROTATION_STEPS) {
         for (const step of steps) await engine.run(stepEvent(arn, token, step));
+      },
+      async runUntilFailure(arn, token) {
+        for (const step of ROTATION_STEPS) {
+          const error = await engine.run(stepEvent(arn, token, step)).then(
+            () => undefined,
+            (thrown: unknown) => thrown ?? new Error('rejected without a reason'),
+          );
+          if (error !== undefined) return { step, error };
+        }
+        return undefined;
       },
       async rotate(secret, metadata) {
         const token = await bench.startRotation(secret, metadata);

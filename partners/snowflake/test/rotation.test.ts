@@ -315,20 +315,16 @@ describe('Partner: SnowflakeKeyPairAuthentication (engine over HTTP)', () => {
     const token = await bench.startRotation(secret);
     bench.sim.setRateLimit({ requestsPerSecond: 0.001, burst: 3 });
     bench.sim.clearRequests();
-    let failed: { step: string; error: unknown } | undefined;
-    for (const step of ROTATION_STEPS) {
-      const error = await bench.engine.run(stepEvent(secret.arn, token, step)).catch((e: unknown) => e);
-      if (error) {
-        failed = { step, error };
-        break;
-      }
-    }
+    const failed = await bench.runUntilFailure(secret.arn, token);
     const liveWhileFailed = bench.sim.liveKeys(secret.value.account, secret.value.user);
 
     // Act: the limit has cleared; the failed step and those after it run again with the same token.
     bench.sim.setRateLimit(undefined);
-    for (const step of ROTATION_STEPS.slice(ROTATION_STEPS.indexOf(failed?.step as never)))
-      await bench.engine.run(stepEvent(secret.arn, token, step));
+    await bench.runSteps(
+      secret.arn,
+      token,
+      ROTATION_STEPS.slice(ROTATION_STEPS.indexOf(failed?.step as never)),
+    );
 
     // Assess
     expect(failed?.error).toBeInstanceOf(ThrottledError);
