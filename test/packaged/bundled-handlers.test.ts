@@ -189,4 +189,20 @@ describe('Command: npm run build (output)', () => {
     expect(packages).not.toContain('@aws-sdk/client-eventbridge');
     expect(packages).not.toContain('@aws-sdk/client-scheduler');
   });
+
+  it('carries no schema compiler: every schema was compiled at build time (the rotation above validated with them)', async () => {
+    // Prepare
+    const rotation = built.find((f) => f.logicalId === 'RotationFunction') as BuiltFunction;
+    const code = rotation.files.filter((f) => f.file.endsWith('.mjs'));
+
+    // Act
+    const withCompiler: string[] = [];
+    for (const { file } of code)
+      if ((await readFile(join(rotation.outdir, file), 'utf8')).includes('_compileSchemaEnv'))
+        withCompiler.push(file);
+
+    // Assess: ajv's compiler (its `_compileSchemaEnv` method) is in none of the bundle's files.
+    expect(code.length).toBeGreaterThan(1);
+    expect(withCompiler).toEqual([]);
+  });
 });

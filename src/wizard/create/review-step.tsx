@@ -4,13 +4,37 @@ import { metadataFieldsOf, secretFieldsOf, type WizardState } from './wizard-sta
 
 const MASK = '••••••••';
 
+/** One step's answers, with an Edit button that goes back to it. */
+function ReviewSection(props: {
+  step: number;
+  title: string;
+  what: string;
+  columns: number;
+  items: { label: string; value: string | undefined }[];
+  onEdit(step: number): void;
+}) {
+  return (
+    <Container
+      header={
+        <Header
+          variant="h2"
+          actions={
+            <Button onClick={() => props.onEdit(props.step)} ariaLabel={`Edit ${props.what}`}>
+              Edit
+            </Button>
+          }
+        >
+          Step {props.step + 1}: {props.title}
+        </Header>
+      }
+    >
+      <KeyValuePairs columns={props.columns} items={props.items} />
+    </Container>
+  );
+}
+
 export function ReviewStep({ state, onEdit }: { state: WizardState; onEdit(step: number): void }) {
   const { partner, rotation, details } = state;
-  const edit = (step: number, what: string) => (
-    <Button onClick={() => onEdit(step)} ariaLabel={`Edit ${what}`}>
-      Edit
-    </Button>
-  );
   const schedule = !rotation.automatic
     ? 'Off'
     : rotation.scheduleKind === 'days'
@@ -18,81 +42,65 @@ export function ReviewStep({ state, onEdit }: { state: WizardState; onEdit(step:
       : `${rotation.cron}${rotation.window ? `, window ${rotation.window}` : ''}`;
   return (
     <SpaceBetween size="l">
-      <Container
-        header={
-          <Header variant="h2" actions={edit(0, 'partner')}>
-            Step 1: Partner
-          </Header>
-        }
-      >
-        <KeyValuePairs
-          columns={2}
-          items={[
-            { label: 'Partner', value: partner?.title ?? '—' },
-            { label: 'Secret type', value: partner?.type ?? '—' },
-          ]}
-        />
-      </Container>
-      <Container
-        header={
-          <Header variant="h2" actions={edit(1, 'secret value')}>
-            Step 2: Secret value
-          </Header>
-        }
-      >
-        <KeyValuePairs
-          columns={3}
-          items={secretFieldsOf(partner).map((field) => ({
+      <ReviewSection
+        step={0}
+        title="Partner"
+        what="partner"
+        columns={2}
+        onEdit={onEdit}
+        items={[
+          { label: 'Partner', value: partner?.title ?? '—' },
+          { label: 'Secret type', value: partner?.type ?? '—' },
+        ]}
+      />
+      <ReviewSection
+        step={1}
+        title="Secret value"
+        what="secret value"
+        columns={3}
+        onEdit={onEdit}
+        items={secretFieldsOf(partner).map((field) => ({
+          label: field.label,
+          value: state.value[field.name] ? (field.sensitive ? MASK : state.value[field.name]) : '—',
+        }))}
+      />
+      <ReviewSection
+        step={2}
+        title="Rotation"
+        what="rotation"
+        columns={3}
+        onEdit={onEdit}
+        items={[
+          ...metadataFieldsOf(partner).map((field) => ({
             label: field.label,
-            value: state.value[field.name] ? (field.sensitive ? MASK : state.value[field.name]) : '—',
-          }))}
-        />
-      </Container>
-      <Container
-        header={
-          <Header variant="h2" actions={edit(2, 'rotation')}>
-            Step 3: Rotation
-          </Header>
-        }
-      >
-        <KeyValuePairs
-          columns={3}
-          items={[
-            ...metadataFieldsOf(partner).map((field) => ({
-              label: field.label,
-              value: state.metadata[field.name] || '—',
-            })),
-            { label: 'Role', value: rotation.roleArn || 'None' },
-            { label: 'Automatic rotation', value: rotation.automatic ? 'On' : 'Off' },
-            { label: 'Schedule', value: schedule },
-            { label: 'Grace period', value: `${rotation.gracePeriod} seconds` },
-            {
-              label: 'Rotate immediately',
-              value: rotation.automatic && rotation.rotateImmediately ? 'Yes' : 'No',
-            },
-          ]}
-        />
-      </Container>
-      <Container
-        header={
-          <Header variant="h2" actions={edit(3, 'name and details')}>
-            Step 4: Name and details
-          </Header>
-        }
-      >
-        <KeyValuePairs
-          columns={3}
-          items={[
-            { label: 'Secret name', value: details.name || '—' },
-            { label: 'Description', value: details.description || '—' },
-            { label: 'Encryption key', value: details.kmsKeyId || 'aws/secretsmanager' },
-            {
-              label: 'Tags',
-              value: details.tags.length ? details.tags.map((t) => `${t.key}=${t.value}`).join(', ') : '—',
-            },
-          ]}
-        />
-      </Container>
+            value: state.metadata[field.name] || '—',
+          })),
+          { label: 'Role', value: rotation.roleArn || 'None' },
+          { label: 'Automatic rotation', value: rotation.automatic ? 'On' : 'Off' },
+          { label: 'Schedule', value: schedule },
+          { label: 'Grace period', value: `${rotation.gracePeriod} seconds` },
+          {
+            label: 'Rotate immediately',
+            value: rotation.automatic && rotation.rotateImmediately ? 'Yes' : 'No',
+          },
+        ]}
+      />
+      <ReviewSection
+        step={3}
+        title="Name and details"
+        what="name and details"
+        columns={3}
+        onEdit={onEdit}
+        items={[
+          { label: 'Secret name', value: details.name || '—' },
+          { label: 'Description', value: details.description || '—' },
+          { label: 'Encryption key', value: details.kmsKeyId || 'aws/secretsmanager' },
+          {
+            label: 'Tags',
+            value: details.tags.length ? details.tags.map((t) => `${t.key}=${t.value}`).join(', ') : '—',
+          },
+        ]}
+      />
     </SpaceBetween>
   );
 }
